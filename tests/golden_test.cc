@@ -1,0 +1,134 @@
+// golden_test.cc — the one runner for golden files under tests/golden/ and examples/.
+//   diagnostics/NAME.journey (or NAME/ with several files) → NAME.expected: `laudc check` text output;
+//     NAME.json.expected, where present, holds the --diagnostics=json output too.
+//   parse/*.journey must check clean (no diagnostics at all); examples/ checks clean as one module.
+// UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/driver.h"
+
+namespace fs = std::filesystem;
+using laud::compiler::Compilation;
+
+namespace {
+
+const fs::path kRoot = fs::path(LAUD_SOURCE_DIR);
+const fs::path kGolden = kRoot / "tests" / "golden";
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+bool updating() {
+  const char* v = std::getenv("UPDATE_GOLDEN");
+  return v && std::string(v) == "1";
+}
+
+// The .journey files of a case: the file itself, or a directory's files in name order.
+std::vector<fs::path> case_files(const fs::path& p) {
+  std::vector<fs::path> files;
+  if (fs::is_directory(p)) {
+    for (auto& e : fs::directory_iterator(p))
+      if (e.path().extension() == ".journey") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(p);
+  }
+  return files;
+}
+
+// Checks the files, naming each by its path relative to `base` so outputs are machine-independent.
+void check(Compilation& c, const std::vector<fs::path>& files, const fs::path& base) {
+  for (const fs::path& f : files)
+    add_source(c, fs::relative(f, base).generic_string(), read_file(f));
+  analyze(c);
+}
+
+std::vector<std::string> list_cases(const fs::path& dir, bool with_dirs) {
+  std::vector<std::string> names;
+  if (!fs::exists(dir)) return names;
+  for (auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".journey" || (with_dirs && e.is_directory()))
+      names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string test_name(const testing::TestParamInfo<std::string>& info) {
+  std::string n = info.param;
+  if (auto dot = n.rfind(".journey"); dot != std::string::npos) n.erase(dot);
+  for (char& ch : n)
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+}
+
+void compare_or_update(const fs::path& expected_path, const std::string& actual) {
+  if (updating()) {
+    write_file(expected_path, actual);
+    return;
+  }
+  ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path << " (run with UPDATE_GOLDEN=1)";
+  EXPECT_EQ(read_file(expected_path), actual) << "golden mismatch for " << expected_path;
+}
+
+// ---------------------------------------------------------------- diagnostics goldens
+
+class DiagnosticsGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(DiagnosticsGolden, MatchesExpected) {
+  fs::path dir = kGolden / "diagnostics";
+  fs::path input = dir / GetParam();
+  Compilation c;
+  check(c, case_files(input), kGolden);
+  std::string stem = input.stem().string();
+  compare_or_update(dir / (stem + ".expected"), c.diags.render_text());
+  fs::path json = dir / (stem + ".json.expected");
+  if (fs::exists(json)) compare_or_update(json, c.diags.render_json());
+  // A bad program must produce at least one diagnostic: otherwise the case tests nothing.
+  EXPECT_FALSE(c.diags.all().empty()) << "case " << stem << " produced no diagnostic";
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, DiagnosticsGolden,
+                         testing::ValuesIn(list_cases(kGolden / "diagnostics", true)), test_name);
+
+// ---------------------------------------------------------------- positive programs
+
+class ParseClean : public testing::TestWithParam<std::string> {};
+
+TEST_P(ParseClean, ChecksWithoutDiagnostics) {
+  Compilation c;
+  check(c, {kGolden / "parse" / GetParam()}, kGolden);
+  EXPECT_TRUE(c.diags.all().empty()) << c.diags.render_text();
+  EXPECT_FALSE(c.module.decls.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, ParseClean, testing::ValuesIn(list_cases(kGolden / "parse", false)),
+                         test_name);
+
+TEST(Examples, CheckCleanAsOneModule) {
+  std::vector<fs::path> files = case_files(kRoot / "examples");
+  ASSERT_GE(files.size(), 6u);
+  Compilation c;
+  check(c, files, kRoot);
+  EXPECT_TRUE(c.diags.all().empty()) << c.diags.render_text();
+  size_t journeys = 0;
+  for (auto& d : c.module.decls) journeys += d->kind == laud::compiler::ast::DeclKind::kJourney;
+  EXPECT_GE(journeys, 6u);
+}
+
+}  // namespace
