@@ -823,7 +823,8 @@ LAUD_ACTION(policy_quiet) {
 // ---------------------------------------------------------------- control: errors and nesting
 
 template <typename Rule> inline constexpr const char* expected = nullptr;
-#define LAUD_EXPECT(rule, text) template <> inline constexpr const char* expected<g::rule> = text;
+#define LAUD_EXPECT(rule, text) \
+  template <> [[maybe_unused]] inline constexpr const char* expected<g::rule> = text;
 LAUD_EXPECT(expr, "an expression")
 LAUD_EXPECT(if_cond, "a condition")
 LAUD_EXPECT(wait_until_time, "a time")
