@@ -1,7 +1,68 @@
 // ast.cc — printable names of AST enums, used by diagnostics and the disassembler.
 #include "compiler/ast.h"
 
+#include <cstdlib>
+#include <new>
+
 namespace laud::compiler::ast {
+
+namespace {
+
+// Free lists of fixed-size slots carved from 64 KiB blocks, one list per size (rounded to 16
+// bytes). Freed slots are reused, never returned to the system; blocks stay reachable, so leak
+// checkers stay quiet. Per thread, so concurrent compilations need no locks.
+class SlotPool {
+ public:
+  void* take(size_t size) {
+    size_t cls = (size + 15) / 16;
+    if (cls >= kClasses) return ::operator new(size);
+    if (Slot* s = free_[cls]) {
+      free_[cls] = s->next;
+      return s;
+    }
+    size_t bytes = cls * 16;
+    if (left_ < bytes) {
+      blocks_.push_back(std::make_unique<std::byte[]>(kBlock));
+      cursor_ = blocks_.back().get();
+      left_ = kBlock;
+    }
+    void* p = cursor_;
+    cursor_ += bytes;
+    left_ -= bytes;
+    return p;
+  }
+  void give(void* p, size_t size) noexcept {
+    size_t cls = (size + 15) / 16;
+    if (cls >= kClasses) {
+      ::operator delete(p);
+      return;
+    }
+    Slot* s = static_cast<Slot*>(p);
+    s->next = free_[cls];
+    free_[cls] = s;
+  }
+
+ private:
+  struct Slot {
+    Slot* next;
+  };
+  static constexpr size_t kClasses = 64;  // slots up to 1008 bytes
+  static constexpr size_t kBlock = 64 * 1024;
+  Slot* free_[kClasses] = {};
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* cursor_ = nullptr;
+  size_t left_ = 0;
+};
+
+SlotPool& pool() {
+  thread_local SlotPool p;
+  return p;
+}
+
+}  // namespace
+
+void* PooledNode::operator new(size_t size) { return pool().take(size); }
+void PooledNode::operator delete(void* p, size_t size) noexcept { pool().give(p, size); }
 
 std::string_view op_text(Op op) {
   switch (op) {

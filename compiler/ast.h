@@ -64,7 +64,14 @@ struct Aggregate {
   ExprPtr within;              // may be null
 };
 
-struct Expr {
+// Expressions and steps are allocated from per-size free lists (ast.cc): a module has hundreds of
+// thousands of them, and malloc/free per node dominated building and freeing the tree.
+struct PooledNode {
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
+};
+
+struct Expr : PooledNode {
   ExprKind kind;
   Span span;
   // literal payloads
@@ -119,7 +126,7 @@ struct Variant {   // `variant A 45% { ... }` or `control 10%`
 // Day-of-week set for `wait until HH:MM on ...`: bit 0 = Monday ... bit 6 = Sunday; 0 = every day.
 using DayMask = uint8_t;
 
-struct Stmt {
+struct Stmt : PooledNode {
   StmtKind kind;
   Span span;                   // the whole step, starting at its keyword (not its label)
   std::optional<Name> label;

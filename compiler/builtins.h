@@ -1,6 +1,7 @@
 // builtins.h — the tables of names the language predefines (LANGUAGE.md §4, §7): functions
 // with their arity and result kinds, aggregate names, and send channels. Sema checks calls and
-// channels against them; codegen maps a FunctionId to its opcode.
+// channels against them. The functions are the VM's (vm/builtins.h): their names and ids come
+// from there, so the compiler has no list of its own and codegen emits CALL with FunctionInfo::id.
 #pragma once
 
 #include <cstdint>
@@ -8,19 +9,21 @@
 #include <vector>
 
 #include "compiler/const_eval.h"
+#include "vm/builtins.h"
 
 namespace laud::compiler {
 
-enum class FunctionId : uint8_t { kExists, kLower, kUpper, kLen, kTime, kInt, kFloat, kString };
+using FunctionId = vm::Builtin;  // the bytecode ids of the functions
 
 struct FunctionInfo {
-  std::string_view name;
+  std::string_view name;  // vm::builtin_name(id)
   FunctionId id;
-  uint8_t arity;
-  KindMask result;  // kinds of a non-null result
+  uint8_t arity;          // every VM builtin takes one value
+  KindMask result;        // kinds of a non-null result
 };
 
 const FunctionInfo* find_function(std::string_view name);  // null when unknown
+const FunctionInfo& function_info(FunctionId id);
 // Every function and aggregate name, for "did you mean" hints.
 const std::vector<std::string_view>& callable_names();
 

@@ -1,19 +1,24 @@
-// const_eval.cc — §3's operations on compile-time values, value kinds, and constant folding.
-// These rules mirror the VM's: a folded const must be the value the VM would have computed.
-// Text forms (string(), diagnostics) come from vm/time_text for times, durations and floats.
+// const_eval.cc — compile-time values on top of the VM's value semantics: kind tables probed from
+// the VM's operators, folding of expressions with the VM's operators and builtins, the consts of
+// a module for flow analysis, and owned ConstValues with their conversions to and from views.
+// Nothing here re-implements §3: operators, builtins, text forms and JSON escaping are vm/'s.
 #include "compiler/const_eval.h"
 
 #include <re2/re2.h>
 
+#include <array>
 #include <cmath>
-#include <limits>
 
 #include "compiler/builtins.h"
-#include "vm/time_text.h"
+#include "compiler/name_table.h"
+#include "vm/builtins.h"
+#include "vm/text_form.h"
+#include "vm/value_ops.h"
 
 namespace laud::compiler {
 
 using vm::Kind;
+using vm::Value;
 using ast::Op;
 
 // ---------------------------------------------------------------- kinds
@@ -47,86 +52,289 @@ std::string describe_kinds(KindMask m) {
 
 namespace {
 
-bool is_num(Kind k) { return k == Kind::kInt || k == Kind::kFloat; }
+constexpr unsigned kKinds = static_cast<unsigned>(Kind::kObject) + 1;
+constexpr unsigned kOps = static_cast<unsigned>(Op::kNeg) + 1;
+
 bool is_arith(Op op) { return op == Op::kAdd || op == Op::kSub || op == Op::kMul || op == Op::kDiv || op == Op::kMod; }
 bool is_order(Op op) { return op == Op::kLt || op == Op::kLe || op == Op::kGt || op == Op::kGe; }
 
-// A string that meets a time or a duration in arithmetic is read as a time (§3).
-Kind as_time_if_string(Kind k, Kind other) {
-  return k == Kind::kString && (other == Kind::kTime || other == Kind::kDuration) ? Kind::kTime : k;
-}
+// What the VM's operators give for each pair of kinds, found by running them on one sample value
+// of each kind. For arithmetic and ordering the result kind depends on the kinds alone, except
+// for failures (overflow, division by zero, an unparsable string), which the samples avoid: the
+// string is an RFC 3339 time, so that a string meeting a time or a duration shows what it can do.
+struct KindTables {
+  KindMask arith[kOps][kKinds][kKinds] = {};  // the result kind's bit (0: always null)
+  KindMask succeeds[kOps][kKinds] = {};       // per kind of `a`: the kinds of `b` for which it can succeed
+  KindMask negate[kKinds] = {};               // the result kind's bit of `-x`
 
-// The result kind of arithmetic between two non-null kinds, or null when it always fails.
-Kind arith_kind(Op op, Kind a0, Kind b0) {
-  if (a0 == Kind::kString && b0 == Kind::kString) return op == Op::kAdd ? Kind::kString : Kind::kNull;
-  Kind a = as_time_if_string(a0, b0), b = as_time_if_string(b0, a0);
-  if (is_num(a) && is_num(b)) return a == Kind::kInt && b == Kind::kInt ? Kind::kInt : Kind::kFloat;
-  const Kind T = Kind::kTime, D = Kind::kDuration;
-  switch (op) {
-    case Op::kAdd:
-      if ((a == T && b == D) || (a == D && b == T)) return T;
-      if (a == D && b == D) return D;
-      return Kind::kNull;
-    case Op::kSub:
-      if (a == T && b == D) return T;
-      if (a == T && b == T) return D;
-      if (a == D && b == D) return D;
-      return Kind::kNull;
-    case Op::kMul:
-      return (a == D && b == Kind::kInt) || (a == Kind::kInt && b == D) ? D : Kind::kNull;
-    case Op::kDiv:
-      return a == D && b == Kind::kInt ? D : Kind::kNull;
-    default:
-      return Kind::kNull;
+  KindTables() {
+    static const int object_handle = 0;
+    vm::Arena arena;
+    auto sample = [&](unsigned k) -> Value {
+      switch (static_cast<Kind>(k)) {
+        case Kind::kBool: return Value::boolean(true);
+        case Kind::kInt: return Value::integer(2);
+        case Kind::kFloat: return Value::floating(1.5);
+        case Kind::kString: return Value::string("2026-01-01T00:00:00Z");
+        case Kind::kTime: return Value::time(1767225600000);
+        case Kind::kDuration: return Value::duration(3000);
+        case Kind::kList: return Value::list_of(nullptr, 0);
+        case Kind::kObject: return Value::object_handle(&object_handle);
+        case Kind::kNull: break;
+      }
+      return Value::null();
+    };
+    for (unsigned x = 1; x < kKinds; ++x) {
+      negate[x] = kind_mask(vm::negate(sample(x)));
+      for (unsigned y = 1; y < kKinds; ++y) {
+        const Value a = sample(x), b = sample(y);
+        const KindMask by_op[] = {kind_mask(vm::add(a, b, arena)), kind_mask(vm::subtract(a, b)),
+                                  kind_mask(vm::multiply(a, b)), kind_mask(vm::divide(a, b)),
+                                  kind_mask(vm::modulo(a, b))};
+        const Op ops[] = {Op::kAdd, Op::kSub, Op::kMul, Op::kDiv, Op::kMod};
+        for (size_t k = 0; k < 5; ++k) arith[static_cast<unsigned>(ops[k])][x][y] = by_op[k];
+        const bool ordered = vm::compare(a, b) != vm::Order::kUnordered;
+        for (unsigned o = 0; o < kOps; ++o) {
+          const Op op = static_cast<Op>(o);
+          bool ok;
+          if (is_arith(op)) ok = arith[o][x][y] != 0;
+          else if (is_order(op)) ok = ordered;
+          else ok = kind_rule(op, static_cast<Kind>(x), static_cast<Kind>(y));
+          if (ok) succeeds[o][x] |= static_cast<KindMask>(1u << y);
+        }
+      }
+    }
   }
-}
 
-bool can_order(Kind a, Kind b) {
-  if (is_num(a) && is_num(b)) return true;
-  if ((a == Kind::kTime && b == Kind::kString) || (a == Kind::kString && b == Kind::kTime)) return true;
-  return a == b && (a == Kind::kString || a == Kind::kTime || a == Kind::kDuration);
-}
+  // Membership and string tests: what can ever be true, by kinds.
+  static bool kind_rule(Op op, Kind a, Kind b) {
+    switch (op) {
+      case Op::kIn: return b == Kind::kList;
+      case Op::kContains: return a == Kind::kList || (a == Kind::kString && b == Kind::kString);
+      case Op::kStartsWith:
+      case Op::kEndsWith: return a == Kind::kString && b == Kind::kString;
+      case Op::kMatches: return a == Kind::kString;
+      default: return true;
+    }
+  }
+};
 
-template <typename F>
-void each_kind(KindMask m, F f) {
-  for (unsigned k = 1; k <= static_cast<unsigned>(Kind::kObject); ++k)
-    if (m & (1u << k)) f(static_cast<Kind>(k));
+const KindTables& tables() {
+  static const KindTables t;
+  return t;
 }
 
 }  // namespace
 
 bool binary_can_succeed(Op op, Kind a, Kind b) {
-  if (is_arith(op)) return arith_kind(op, a, b) != Kind::kNull;
-  if (is_order(op)) return can_order(a, b);
-  switch (op) {
-    case Op::kIn: return b == Kind::kList;
-    case Op::kContains: return a == Kind::kList || (a == Kind::kString && b == Kind::kString);
-    case Op::kStartsWith:
-    case Op::kEndsWith: return a == Kind::kString && b == Kind::kString;
-    case Op::kMatches: return a == Kind::kString;
-    default: return true;
-  }
+  if (a == Kind::kNull || b == Kind::kNull) return !is_arith(op) && !is_order(op) && KindTables::kind_rule(op, a, b);
+  return (tables().succeeds[static_cast<unsigned>(op)][static_cast<unsigned>(a)] & kind_bit(b)) != 0;
+}
+
+bool binary_possible(Op op, KindMask a, KindMask b) {
+  if (op == Op::kEq || op == Op::kNe || op == Op::kCoalesce) return true;
+  const KindTables& t = tables();
+  for (unsigned x = 1; x < kKinds; ++x)
+    if ((a & (1u << x)) && (t.succeeds[static_cast<unsigned>(op)][x] & b)) return true;
+  return false;
 }
 
 KindMask binary_result_kinds(Op op, KindMask a, KindMask b) {
   if (op == Op::kCoalesce) return static_cast<KindMask>(a | b);
   if (!is_arith(op)) return kind_bit(Kind::kBool);
+  const KindTables& t = tables();
   KindMask out = 0;
-  each_kind(a, [&](Kind x) {
-    each_kind(b, [&](Kind y) {
-      Kind r = arith_kind(op, x, y);
-      if (r != Kind::kNull) out |= kind_bit(r);
-    });
-  });
+  for (unsigned x = 1; x < kKinds; ++x) {
+    if (!(a & (1u << x))) continue;
+    for (unsigned y = 1; y < kKinds; ++y)
+      if (b & (1u << y)) out |= t.arith[static_cast<unsigned>(op)][x][y];
+  }
   return out;
 }
 
 KindMask unary_result_kinds(Op op, KindMask a) {
   if (op == Op::kNot) return kind_bit(Kind::kBool);
-  return static_cast<KindMask>(a & (kNumberKinds | kind_bit(Kind::kDuration)));
+  const KindTables& t = tables();
+  KindMask out = 0;
+  for (unsigned x = 1; x < kKinds; ++x)
+    if (a & (1u << x)) out |= t.negate[x];
+  return out;
 }
 
-// ---------------------------------------------------------------- values
+// ---------------------------------------------------------------- folding on VM values
+
+std::optional<Value> literal_value(const ast::Expr& e) {
+  using K = ast::ExprKind;
+  switch (e.kind) {
+    case K::kNull: return Value::null();
+    case K::kBool: return Value::boolean(e.bool_value);
+    case K::kInt: return Value::integer(e.int_value);
+    case K::kFloat: return std::isfinite(e.float_value) ? Value::floating(e.float_value) : Value::null();
+    case K::kString:
+    case K::kRegex: return Value::string(e.string_value);  // r"..." outside `matches`: its text
+    case K::kDuration: return Value::duration(e.int_value);
+    case K::kTime: return Value::time(e.int_value);
+    default: return std::nullopt;
+  }
+}
+
+Value fold_unary(Op op, const Value& v) {
+  switch (op) {
+    case Op::kNot: return vm::logical_not(v);
+    case Op::kNeg: return vm::negate(v);
+    default: return Value::null();
+  }
+}
+
+Value fold_matches(const Value& subject, const re2::RE2& pattern) {
+  if (subject.kind != Kind::kString) return Value::boolean(false);
+  return Value::boolean(re2::RE2::PartialMatch(re2::StringPiece(subject.s, subject.size), pattern));
+}
+
+Value fold_binary(Op op, const Value& a, const Value& b, vm::Arena& arena) {
+  switch (op) {
+    case Op::kOr: return Value::boolean(vm::truthy(a) || vm::truthy(b));
+    case Op::kAnd: return Value::boolean(vm::truthy(a) && vm::truthy(b));
+    case Op::kEq: return Value::boolean(vm::equal(a, b));
+    case Op::kNe: return Value::boolean(vm::not_equal(a, b));
+    case Op::kLt: return Value::boolean(vm::less(a, b));
+    case Op::kLe: return Value::boolean(vm::less_equal(a, b));
+    case Op::kGt: return Value::boolean(vm::greater(a, b));
+    case Op::kGe: return Value::boolean(vm::greater_equal(a, b));
+    case Op::kIn: return Value::boolean(vm::in_list(a, b));
+    case Op::kContains: return Value::boolean(vm::contains(a, b));
+    case Op::kStartsWith: return Value::boolean(vm::starts_with(a, b));
+    case Op::kEndsWith: return Value::boolean(vm::ends_with(a, b));
+    case Op::kMatches: {
+      if (b.kind != Kind::kString) return Value::boolean(false);
+      re2::RE2::Options opts;
+      opts.set_log_errors(false);
+      re2::RE2 re(re2::StringPiece(b.s, b.size), opts);
+      return re.ok() ? fold_matches(a, re) : Value::boolean(false);
+    }
+    case Op::kCoalesce: return a.is_null() ? b : a;
+    case Op::kAdd: return vm::add(a, b, arena);
+    case Op::kSub: return vm::subtract(a, b);
+    case Op::kMul: return vm::multiply(a, b);
+    case Op::kDiv: return vm::divide(a, b);
+    case Op::kMod: return vm::modulo(a, b);
+    case Op::kNot:
+    case Op::kNeg: break;
+  }
+  return Value::null();
+}
+
+Value fold_index(const Value& base, const Value& idx) {
+  if (base.kind != Kind::kList || idx.kind != Kind::kInt) return Value::null();
+  if (idx.i < 0 || static_cast<uint64_t>(idx.i) >= base.size) return Value::null();
+  return base.list[idx.i];
+}
+
+std::optional<Value> fold_value(const ast::Expr& e, const ValueOfName& names, vm::Arena& arena) {
+  using K = ast::ExprKind;
+  if (auto lit = literal_value(e)) return lit;
+  switch (e.kind) {
+    case K::kName: return names ? names(e) : std::nullopt;
+    case K::kList: {
+      const auto n = static_cast<uint32_t>(e.items.size());
+      Value* items = arena.allocate_array<Value>(n);
+      for (uint32_t k = 0; k < n; ++k) {
+        auto v = e.items[k] ? fold_value(*e.items[k], names, arena) : std::nullopt;
+        if (!v) return std::nullopt;
+        items[k] = *v;
+      }
+      return Value::list_of(items, n);
+    }
+    case K::kMember:  // constants have no fields
+      if (!e.lhs || !fold_value(*e.lhs, names, arena)) return std::nullopt;
+      return Value::null();
+    case K::kIndex: {
+      auto base = e.lhs ? fold_value(*e.lhs, names, arena) : std::nullopt;
+      auto idx = base && e.rhs ? fold_value(*e.rhs, names, arena) : std::nullopt;
+      if (!idx) return std::nullopt;
+      return fold_index(*base, *idx);
+    }
+    case K::kUnary: {
+      auto v = e.lhs ? fold_value(*e.lhs, names, arena) : std::nullopt;
+      if (!v) return std::nullopt;
+      return fold_unary(e.op, *v);
+    }
+    case K::kBinary: {
+      if (e.op == Op::kMatches && (!e.rhs || (e.rhs->kind != K::kRegex && e.rhs->kind != K::kString)))
+        return std::nullopt;  // the pattern must be a literal
+      auto a = e.lhs ? fold_value(*e.lhs, names, arena) : std::nullopt;
+      auto b = a && e.rhs ? fold_value(*e.rhs, names, arena) : std::nullopt;
+      if (!b) return std::nullopt;
+      return fold_binary(e.op, *a, *b, arena);
+    }
+    case K::kCall: {
+      const FunctionInfo* f = find_function(e.name.text);
+      if (!f || e.items.size() != f->arity || !e.items[0]) return std::nullopt;
+      auto arg = fold_value(*e.items[0], names, arena);
+      if (!arg) return std::nullopt;
+      return vm::call_builtin(f->id, *arg, arena);
+    }
+    default: return std::nullopt;  // roots, aggregates, times of day
+  }
+}
+
+// ---------------------------------------------------------------- the consts of a module
+
+struct ModuleConsts::Table {
+  enum class State : uint8_t { kNew, kVisiting, kDone };
+  struct Entry {
+    const ast::Expr* expr = nullptr;  // null: a segment, or a const without a value
+    State state = State::kNew;
+    bool ok = false;
+    Value value;
+  };
+  NameTable<uint32_t> index;  // first declaration of each value name
+  std::vector<Entry> entries;
+};
+
+namespace {
+constexpr int kMaxConstDepth = 2000;  // consts referring to consts, deeper than this: not constant
+}
+
+ModuleConsts::ModuleConsts(const ast::Module& m) : m_(m), arena_(4096) {}
+ModuleConsts::~ModuleConsts() = default;
+
+std::optional<Value> ModuleConsts::fold(const ast::Expr* e) { return e ? fold(*e, 0) : std::nullopt; }
+
+std::optional<Value> ModuleConsts::value(std::string_view name) { return value(name, 0); }
+
+std::optional<Value> ModuleConsts::fold(const ast::Expr& e, int depth) {
+  return fold_value(e, [this, depth](const ast::Expr& n) { return value(n.name.text, depth + 1); }, arena_);
+}
+
+std::optional<Value> ModuleConsts::value(std::string_view name, int depth) {
+  if (!table_) {
+    table_ = std::make_unique<Table>();
+    for (const auto& d : m_.decls) {
+      if (!d || d->name.text.empty() || (d->kind != ast::DeclKind::kConst && d->kind != ast::DeclKind::kSegment))
+        continue;
+      auto [slot, fresh] = table_->index.emplace(d->name.text, static_cast<uint32_t>(table_->entries.size()));
+      if (!fresh) continue;
+      Table::Entry entry;
+      if (d->kind == ast::DeclKind::kConst) entry.expr = d->value.get();
+      table_->entries.push_back(entry);
+    }
+  }
+  const uint32_t* i = table_->index.find(name);
+  if (!i || depth > kMaxConstDepth) return std::nullopt;
+  Table::Entry* entry = &table_->entries[*i];
+  if (entry->state == Table::State::kDone) return entry->ok ? std::optional<Value>(entry->value) : std::nullopt;
+  if (entry->state == Table::State::kVisiting || !entry->expr) return std::nullopt;  // a cycle; a segment
+  entry->state = Table::State::kVisiting;
+  std::optional<Value> v = fold(*entry->expr, depth);
+  entry = &table_->entries[*table_->index.find(name)];
+  entry->state = Table::State::kDone;
+  entry->ok = v.has_value();
+  if (v) entry->value = *v;
+  return v;
+}
+
+// ---------------------------------------------------------------- owned values
 
 ConstValue ConstValue::boolean(bool v) { ConstValue x; x.kind = Kind::kBool; x.b = v; return x; }
 ConstValue ConstValue::integer(int64_t v) { ConstValue x; x.kind = Kind::kInt; x.i = v; return x; }
@@ -147,473 +355,124 @@ ConstValue ConstValue::list_of(std::vector<ConstValue> items) {
   return x;
 }
 
-namespace {
-
-// Exact comparison of an int with a finite double (no rounding through double).
-int compare_int_float(int64_t i, double f) {
-  constexpr double kTwo63 = 9223372036854775808.0;
-  if (f >= kTwo63) return -1;
-  if (f < -kTwo63) return 1;
-  double t = std::trunc(f);
-  int64_t ti = static_cast<int64_t>(t);
-  if (i != ti) return i < ti ? -1 : 1;
-  if (f > t) return -1;
-  if (f < t) return 1;
-  return 0;
+ConstValue ConstValue::of(const Value& v) {
+  switch (v.kind) {
+    case Kind::kBool: return boolean(v.b);
+    case Kind::kInt: return integer(v.i);
+    case Kind::kFloat: return floating(v.f);
+    case Kind::kString: return string(std::string(v.str()));
+    case Kind::kTime: return time(v.i);
+    case Kind::kDuration: return duration(v.i);
+    case Kind::kList: {
+      std::vector<ConstValue> items;
+      items.reserve(v.size);
+      for (uint32_t k = 0; k < v.size; ++k) items.push_back(of(v.list[k]));
+      return list_of(std::move(items));
+    }
+    case Kind::kNull:
+    case Kind::kObject: break;
+  }
+  return null();
 }
 
-int compare_numbers(const ConstValue& a, const ConstValue& b) {
-  if (a.kind == Kind::kInt && b.kind == Kind::kInt) return a.i < b.i ? -1 : a.i > b.i;
-  if (a.kind == Kind::kInt) return compare_int_float(a.i, b.f);
-  if (b.kind == Kind::kInt) return -compare_int_float(b.i, a.f);
-  return a.f < b.f ? -1 : a.f > b.f;
+Value ConstValue::view(vm::Arena& arena) const {
+  switch (kind) {
+    case Kind::kBool: return Value::boolean(b);
+    case Kind::kInt: return Value::integer(i);
+    case Kind::kFloat: return Value::floating(f);
+    case Kind::kString: return Value::string(s);
+    case Kind::kTime: return Value::time(i);
+    case Kind::kDuration: return Value::duration(i);
+    case Kind::kList: {
+      const auto n = static_cast<uint32_t>(list.size());
+      Value* items = arena.allocate_array<Value>(n);
+      for (uint32_t k = 0; k < n; ++k) items[k] = list[k].view(arena);
+      return Value::list_of(items, n);
+    }
+    case Kind::kNull:
+    case Kind::kObject: break;
+  }
+  return Value::null();
 }
-
-// A string that meets a time is parsed as RFC 3339 (§3); nullopt when it does not parse.
-std::optional<int64_t> time_of(const ConstValue& v) {
-  if (v.kind == Kind::kTime) return v.i;
-  if (v.kind == Kind::kString) return vm::parse_rfc3339(v.s);
-  return std::nullopt;
-}
-
-bool one_time_one_string(const ConstValue& a, const ConstValue& b) {
-  return (a.kind == Kind::kTime && b.kind == Kind::kString) || (a.kind == Kind::kString && b.kind == Kind::kTime);
-}
-
-}  // namespace
 
 bool const_equal(const ConstValue& a, const ConstValue& b) {
-  if (is_num(a.kind) && is_num(b.kind)) return compare_numbers(a, b) == 0;
-  if (one_time_one_string(a, b)) {
-    auto x = time_of(a), y = time_of(b);
-    return x && y && *x == *y;
-  }
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case Kind::kNull: return true;
-    case Kind::kBool: return a.b == b.b;
-    case Kind::kString: return a.s == b.s;
-    case Kind::kTime:
-    case Kind::kDuration: return a.i == b.i;
-    case Kind::kList:
-      if (a.list.size() != b.list.size()) return false;
-      for (size_t k = 0; k < a.list.size(); ++k)
-        if (!const_equal(a.list[k], b.list[k])) return false;
-      return true;
-    default: return false;
-  }
+  vm::Arena arena(1024);
+  return vm::equal(a.view(arena), b.view(arena));
 }
 
 std::optional<int> const_order(const ConstValue& a, const ConstValue& b) {
-  if (!can_order(a.kind, b.kind)) return std::nullopt;
-  if (is_num(a.kind)) return compare_numbers(a, b);
-  if (a.kind == Kind::kString && b.kind == Kind::kString) {
-    int c = a.s.compare(b.s);  // std::string compares bytes as unsigned char
-    return c < 0 ? -1 : c > 0;
-  }
-  auto x = time_of(a), y = time_of(b);
-  if (a.kind == Kind::kDuration) x = a.i, y = b.i;
-  if (!x || !y) return std::nullopt;
-  return *x < *y ? -1 : *x > *y;
+  vm::Arena arena(1024);
+  vm::Order o = vm::compare(a.view(arena), b.view(arena));
+  if (o == vm::Order::kUnordered) return std::nullopt;
+  return static_cast<int>(o);
 }
 
 ConstValue const_unary(Op op, const ConstValue& v) {
-  if (op == Op::kNot) return ConstValue::boolean(!(v.kind == Kind::kBool && v.b));
-  switch (v.kind) {
-    case Kind::kInt:
-      return v.i == std::numeric_limits<int64_t>::min() ? ConstValue::null() : ConstValue::integer(-v.i);
-    case Kind::kFloat: return ConstValue::floating(-v.f);
-    case Kind::kDuration:
-      return v.i == std::numeric_limits<int64_t>::min() ? ConstValue::null() : ConstValue::duration(-v.i);
-    default: return ConstValue::null();
-  }
+  vm::Arena arena(1024);
+  return ConstValue::of(fold_unary(op, v.view(arena)));
 }
 
-namespace {
-
-std::optional<int64_t> int_arith(Op op, int64_t a, int64_t b) {
-  int64_t r = 0;
-  switch (op) {
-    case Op::kAdd: if (__builtin_add_overflow(a, b, &r)) return std::nullopt; return r;
-    case Op::kSub: if (__builtin_sub_overflow(a, b, &r)) return std::nullopt; return r;
-    case Op::kMul: if (__builtin_mul_overflow(a, b, &r)) return std::nullopt; return r;
-    case Op::kDiv:
-      if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1)) return std::nullopt;
-      return a / b;
-    case Op::kMod:
-      if (b == 0) return std::nullopt;
-      if (b == -1) return 0;  // INT_MIN % -1 is 0 (§13)
-      return a % b;
-    default: return std::nullopt;
-  }
+ConstValue const_index(const ConstValue& base, const ConstValue& idx) {
+  vm::Arena arena(1024);
+  return ConstValue::of(fold_index(base.view(arena), idx.view(arena)));
 }
-
-ConstValue number_arith(Op op, const ConstValue& a, const ConstValue& b) {
-  if (a.kind == Kind::kInt && b.kind == Kind::kInt) {
-    auto r = int_arith(op, a.i, b.i);
-    return r ? ConstValue::integer(*r) : ConstValue::null();
-  }
-  double x = a.kind == Kind::kInt ? static_cast<double>(a.i) : a.f;
-  double y = b.kind == Kind::kInt ? static_cast<double>(b.i) : b.f;
-  switch (op) {
-    case Op::kAdd: return ConstValue::floating(x + y);
-    case Op::kSub: return ConstValue::floating(x - y);
-    case Op::kMul: return ConstValue::floating(x * y);
-    case Op::kDiv: return y == 0 ? ConstValue::null() : ConstValue::floating(x / y);
-    case Op::kMod: return y == 0 ? ConstValue::null() : ConstValue::floating(std::fmod(x, y));
-    default: return ConstValue::null();
-  }
-}
-
-ConstValue timed(Kind k, std::optional<int64_t> ms) {
-  if (!ms) return ConstValue::null();
-  return k == Kind::kTime ? ConstValue::time(*ms) : ConstValue::duration(*ms);
-}
-
-// Arithmetic on times and durations; strings meeting them are read as times.
-ConstValue time_arith(Op op, const ConstValue& a0, const ConstValue& b0) {
-  Kind result = arith_kind(op, a0.kind, b0.kind);
-  if (result == Kind::kNull) return ConstValue::null();
-  auto ms = [](const ConstValue& v, const ConstValue& other) -> std::optional<int64_t> {
-    if (v.kind == Kind::kString) return as_time_if_string(v.kind, other.kind) == Kind::kTime ? time_of(v) : std::nullopt;
-    return v.i;
-  };
-  auto x = ms(a0, b0), y = ms(b0, a0);
-  if (!x || !y) return ConstValue::null();
-  switch (op) {
-    case Op::kAdd:
-    case Op::kSub:
-    case Op::kMul: return timed(result, int_arith(op, *x, *y));
-    case Op::kDiv: return timed(result, int_arith(op, *x, *y));  // duration / int, toward zero
-    default: return ConstValue::null();
-  }
-}
-
-ConstValue arith(Op op, const ConstValue& a, const ConstValue& b) {
-  if (is_num(a.kind) && is_num(b.kind)) return number_arith(op, a, b);
-  if (a.kind == Kind::kString && b.kind == Kind::kString)
-    return op == Op::kAdd ? ConstValue::string(a.s + b.s) : ConstValue::null();
-  return time_arith(op, a, b);
-}
-
-bool list_has(const ConstValue& list, const ConstValue& x) {
-  for (const ConstValue& item : list.list)
-    if (const_equal(item, x)) return true;
-  return false;
-}
-
-bool regex_match(const std::string& subject, const std::string& pattern) {
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  RE2 re(pattern, opts);
-  return re.ok() && RE2::PartialMatch(subject, re);
-}
-
-bool string_test(Op op, const ConstValue& a, const ConstValue& b) {
-  if (a.kind != Kind::kString || b.kind != Kind::kString) return false;
-  switch (op) {
-    case Op::kStartsWith: return a.s.starts_with(b.s);
-    case Op::kEndsWith: return a.s.ends_with(b.s);
-    case Op::kMatches: return regex_match(a.s, b.s);
-    default: return false;
-  }
-}
-
-bool truthy(const ConstValue& v) { return v.kind == Kind::kBool && v.b; }
-
-}  // namespace
 
 ConstValue const_binary(Op op, const ConstValue& a, const ConstValue& b) {
-  switch (op) {
-    case Op::kOr: return ConstValue::boolean(truthy(a) || truthy(b));
-    case Op::kAnd: return ConstValue::boolean(truthy(a) && truthy(b));
-    case Op::kEq: return ConstValue::boolean(const_equal(a, b));
-    case Op::kNe: return ConstValue::boolean(!const_equal(a, b));
-    case Op::kLt: { auto c = const_order(a, b); return ConstValue::boolean(c && *c < 0); }
-    case Op::kLe: { auto c = const_order(a, b); return ConstValue::boolean(c && *c <= 0); }
-    case Op::kGt: { auto c = const_order(a, b); return ConstValue::boolean(c && *c > 0); }
-    case Op::kGe: { auto c = const_order(a, b); return ConstValue::boolean(c && *c >= 0); }
-    case Op::kIn: return ConstValue::boolean(b.kind == Kind::kList && list_has(b, a));
-    case Op::kContains:
-      if (a.kind == Kind::kList) return ConstValue::boolean(list_has(a, b));
-      return ConstValue::boolean(a.kind == Kind::kString && b.kind == Kind::kString &&
-                                 a.s.find(b.s) != std::string::npos);
-    case Op::kStartsWith:
-    case Op::kEndsWith:
-    case Op::kMatches: return ConstValue::boolean(string_test(op, a, b));
-    case Op::kCoalesce: return a.is_null() ? b : a;
-    case Op::kAdd:
-    case Op::kSub:
-    case Op::kMul:
-    case Op::kDiv:
-    case Op::kMod: return arith(op, a, b);
-    default: return ConstValue::null();
-  }
+  vm::Arena arena(1024);
+  return ConstValue::of(fold_binary(op, a.view(arena), b.view(arena), arena));
 }
-
-// ---------------------------------------------------------------- text forms
-
-namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-void append_json(std::string& out, const ConstValue& v) {
-  switch (v.kind) {
-    case Kind::kString: append_json_string(out, v.s); return;
-    case Kind::kTime: append_json_string(out, vm::format_time(v.i)); return;
-    case Kind::kDuration: append_json_string(out, vm::format_duration(v.i)); return;
-    case Kind::kList:
-      out += '[';
-      for (size_t k = 0; k < v.list.size(); ++k) {
-        if (k) out += ',';
-        append_json(out, v.list[k]);
-      }
-      out += ']';
-      return;
-    default: out += text_form(v).value_or("null"); return;
-  }
-}
-
-}  // namespace
-
-std::optional<std::string> text_form(const ConstValue& v) {
-  switch (v.kind) {
-    case Kind::kNull: return std::nullopt;
-    case Kind::kBool: return v.b ? "true" : "false";
-    case Kind::kInt: return std::to_string(v.i);
-    case Kind::kFloat: return vm::format_float(v.f);
-    case Kind::kString: return v.s;
-    case Kind::kTime: return vm::format_time(v.i);
-    case Kind::kDuration: return vm::format_duration(v.i);
-    case Kind::kList: {
-      std::string out;
-      append_json(out, v);
-      return out;
-    }
-    case Kind::kObject: return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-std::string source_form(const ConstValue& v) {
-  switch (v.kind) {
-    case Kind::kNull: return "null";
-    case Kind::kString: {
-      std::string out;
-      append_json_string(out, v.s);
-      return out;
-    }
-    case Kind::kTime: return "@" + vm::format_time(v.i);
-    case Kind::kList: {
-      std::string out = "[";
-      for (size_t k = 0; k < v.list.size(); ++k) out += (k ? ", " : "") + source_form(v.list[k]);
-      return out + "]";
-    }
-    default: return text_form(v).value_or("null");
-  }
-}
-
-// ---------------------------------------------------------------- functions
-
-namespace {
-
-// `-?[0-9]+(\.[0-9]+)?` (§13), or false.
-bool is_decimal_text(std::string_view s) {
-  size_t p = 0;
-  if (p < s.size() && s[p] == '-') ++p;
-  size_t digits = p;
-  while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
-  if (p == digits) return false;
-  if (p == s.size()) return true;
-  if (s[p] != '.') return false;
-  size_t frac = ++p;
-  while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
-  return p > frac && p == s.size();
-}
-
-std::optional<int64_t> truncate_to_int(double f) {
-  double t = std::trunc(f);
-  if (!(t >= -9223372036854775808.0 && t < 9223372036854775808.0)) return std::nullopt;
-  return static_cast<int64_t>(t);
-}
-
-ConstValue to_int(const ConstValue& v) {
-  if (v.kind == Kind::kInt) return v;
-  if (v.kind == Kind::kFloat) {
-    auto r = truncate_to_int(v.f);
-    return r ? ConstValue::integer(*r) : ConstValue::null();
-  }
-  if (v.kind != Kind::kString || !is_decimal_text(v.s)) return ConstValue::null();
-  std::string whole = v.s.substr(0, v.s.find('.'));
-  bool neg = whole[0] == '-';
-  uint64_t mag = 0;
-  for (size_t k = neg ? 1 : 0; k < whole.size(); ++k) {
-    if (mag > (std::numeric_limits<uint64_t>::max() - 9) / 10) return ConstValue::null();
-    mag = mag * 10 + static_cast<uint64_t>(whole[k] - '0');
-  }
-  if (!neg && mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return ConstValue::null();
-  if (neg && mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) return ConstValue::null();
-  return ConstValue::integer(neg ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag));
-}
-
-ConstValue to_float(const ConstValue& v) {
-  if (v.kind == Kind::kInt) return ConstValue::floating(static_cast<double>(v.i));
-  if (v.kind == Kind::kFloat) return v;
-  if (v.kind != Kind::kString || !is_decimal_text(v.s)) return ConstValue::null();
-  return ConstValue::floating(std::strtod(v.s.c_str(), nullptr));
-}
-
-ConstValue ascii_case(const ConstValue& v, bool upper) {
-  if (v.kind != Kind::kString) return ConstValue::null();
-  std::string s = v.s;
-  for (char& c : s) {
-    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return ConstValue::string(std::move(s));
-}
-
-ConstValue length(const ConstValue& v) {
-  if (v.kind == Kind::kList) return ConstValue::integer(static_cast<int64_t>(v.list.size()));
-  if (v.kind != Kind::kString) return ConstValue::null();
-  int64_t n = 0;
-  for (unsigned char c : v.s) n += (c & 0xC0) != 0x80;
-  return ConstValue::integer(n);
-}
-
-ConstValue to_time(const ConstValue& v) {
-  if (v.kind == Kind::kTime) return v;  // decided: a time passes through
-  if (v.kind != Kind::kString) return ConstValue::null();
-  auto t = vm::parse_rfc3339(v.s);
-  return t ? ConstValue::time(*t) : ConstValue::null();
-}
-
-}  // namespace
 
 std::optional<ConstValue> const_call(std::string_view name, const std::vector<ConstValue>& args) {
   const FunctionInfo* f = find_function(name);
   if (!f || args.size() != f->arity) return std::nullopt;
-  const ConstValue& x = args[0];
-  switch (f->id) {
-    case FunctionId::kExists: return ConstValue::boolean(!x.is_null());
-    case FunctionId::kLower: return ascii_case(x, false);
-    case FunctionId::kUpper: return ascii_case(x, true);
-    case FunctionId::kLen: return length(x);
-    case FunctionId::kTime: return to_time(x);
-    case FunctionId::kInt: return to_int(x);
-    case FunctionId::kFloat: return to_float(x);
-    case FunctionId::kString: {
-      auto t = text_form(x);
-      return t ? ConstValue::string(std::move(*t)) : ConstValue::null();
-    }
-  }
-  return std::nullopt;
+  vm::Arena arena(1024);
+  return ConstValue::of(vm::call_builtin(f->id, args[0].view(arena), arena));
 }
 
-// ---------------------------------------------------------------- folding
+std::optional<std::string> text_form(const ConstValue& v) {
+  vm::Arena arena(1024);
+  Value x = v.view(arena);
+  if (!vm::has_text(x)) return std::nullopt;
+  std::string out;
+  vm::append_text(out, x);
+  return out;
+}
 
-namespace {
-
-std::optional<ConstValue> fold_literal(const ast::Expr& e) {
-  using K = ast::ExprKind;
-  switch (e.kind) {
-    case K::kNull: return ConstValue::null();
-    case K::kBool: return ConstValue::boolean(e.bool_value);
-    case K::kInt: return ConstValue::integer(e.int_value);
-    case K::kFloat: return ConstValue::floating(e.float_value);
-    case K::kString:
-    case K::kRegex: return ConstValue::string(e.string_value);  // r"..." outside `matches`: its text
-    case K::kDuration: return ConstValue::duration(e.int_value);
-    case K::kTime: return ConstValue::time(e.int_value);
-    default: return std::nullopt;
+std::string source_form(const Value& v) {
+  std::string out;
+  switch (v.kind) {
+    case Kind::kNull:
+    case Kind::kObject: return "null";
+    case Kind::kString: vm::append_json_string(out, v.str()); return out;
+    case Kind::kTime: return "@" + std::string(vm::time_text(v.i).view());
+    case Kind::kList:
+      out = "[";
+      for (uint32_t k = 0; k < v.size; ++k) out += (k ? ", " : "") + source_form(v.list[k]);
+      return out + "]";
+    default: vm::append_text(out, v); return out;
   }
 }
 
-}  // namespace
-
-ConstValue const_index(const ConstValue& base, const ConstValue& idx) {
-  if (base.kind != Kind::kList || idx.kind != Kind::kInt) return ConstValue::null();
-  if (idx.i < 0 || static_cast<uint64_t>(idx.i) >= base.list.size()) return ConstValue::null();
-  return base.list[static_cast<size_t>(idx.i)];
+std::string source_form(const ConstValue& v) {
+  vm::Arena arena(1024);
+  return source_form(v.view(arena));
 }
-
-namespace {
-
-std::optional<ConstValue> fold_items(const std::vector<ast::ExprPtr>& items, const NameValue& names,
-                                     std::vector<ConstValue>& out) {
-  for (const ast::ExprPtr& item : items) {
-    if (!item) return std::nullopt;
-    auto v = fold_constant(*item, names);
-    if (!v) return std::nullopt;
-    out.push_back(std::move(*v));
-  }
-  return ConstValue::null();
-}
-
-}  // namespace
 
 std::optional<ConstValue> fold_constant(const ast::Expr& e, const NameValue& names) {
-  using K = ast::ExprKind;
-  if (auto lit = fold_literal(e)) return lit;
-  switch (e.kind) {
-    case K::kName: return names ? names(e) : std::nullopt;
-    case K::kList: {
-      std::vector<ConstValue> items;
-      if (!fold_items(e.items, names, items)) return std::nullopt;
-      return ConstValue::list_of(std::move(items));
-    }
-    case K::kMember: {  // constants have no fields
-      if (!e.lhs || !fold_constant(*e.lhs, names)) return std::nullopt;
-      return ConstValue::null();
-    }
-    case K::kIndex: {
-      if (!e.lhs || !e.rhs) return std::nullopt;
-      auto base = fold_constant(*e.lhs, names);
-      auto idx = base ? fold_constant(*e.rhs, names) : std::nullopt;
-      if (!idx) return std::nullopt;
-      return const_index(*base, *idx);
-    }
-    case K::kUnary: {
-      auto v = e.lhs ? fold_constant(*e.lhs, names) : std::nullopt;
+  vm::Arena arena;
+  std::vector<std::unique_ptr<ConstValue>> held;  // the names' values, viewed while folding
+  ValueOfName of_name;
+  if (names) {
+    of_name = [&](const ast::Expr& n) -> std::optional<Value> {
+      auto v = names(n);
       if (!v) return std::nullopt;
-      return const_unary(e.op, *v);
-    }
-    case K::kBinary: {
-      auto a = e.lhs ? fold_constant(*e.lhs, names) : std::nullopt;
-      auto b = a && e.rhs ? fold_constant(*e.rhs, names) : std::nullopt;
-      if (!b) return std::nullopt;
-      return const_binary(e.op, *a, *b);
-    }
-    case K::kCall: {
-      std::vector<ConstValue> args;
-      if (!fold_items(e.items, names, args)) return std::nullopt;
-      return const_call(e.name.text, args);
-    }
-    default: return std::nullopt;  // roots, aggregates, times of day
+      held.push_back(std::make_unique<ConstValue>(std::move(*v)));
+      return held.back()->view(arena);
+    };
   }
+  auto v = fold_value(e, of_name, arena);
+  if (!v) return std::nullopt;
+  return ConstValue::of(*v);
 }
 
 }  // namespace laud::compiler

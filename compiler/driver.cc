@@ -45,8 +45,7 @@ void add_source(Compilation& c, std::string name, std::string text, const FrontE
 }
 
 bool analyze(Compilation& c) {
-  analyze_module(c.module, c.diags, nullptr);
-  analyze_flow(c.module, c.diags);
+  analyze_module_and_flow(c.module, c.diags, nullptr);
   c.diags.sort();
   return !c.diags.has_errors();
 }

@@ -1,16 +1,20 @@
-// flow.cc — control-flow analysis of journey bodies. Builds a graph whose nodes are steps
-// (edges: next step, into if/split/wait-up-to blocks, out at a block's end, goto), resolves
-// labels, and runs a small dataflow telling what `event` means at each step. On that graph it
-// checks labels (E0203 E0206 E0407), goto cycles without progress (E0402), `event` after a wait
-// (E0400) and unreachable steps (W0001).
+// flow.cc — control-flow analysis of journey bodies. Builds a graph whose nodes are steps, in
+// source order (edges: next step, into if/split/wait-up-to blocks, out at a block's end, goto),
+// resolves labels, and runs a small dataflow telling what `event` means at each step. On that
+// graph it checks labels (E0203 E0206 E0407), goto cycles without progress (E0402), `event` after
+// a wait (E0400) and unreachable steps (W0001). The graph's vectors are reused from one journey to
+// the next, and analyze_flow first brings each few journeys into the cache (ast_warm.h).
 #include "compiler/flow.h"
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "compiler/ast_warm.h"
+#include "compiler/const_eval.h"
+#include "compiler/name_table.h"
 
 namespace laud::compiler {
 namespace {
@@ -18,97 +22,11 @@ namespace {
 using ast::Stmt;
 using ast::StmtKind;
 
-// ---------------------------------------------------------------- constant durations
-
-struct Num {
-  bool duration;
-  int64_t v;  // milliseconds for a duration
-};
-
-std::optional<Num> arith(ast::Op op, Num a, Num b) {
-  int64_t r = 0;
-  switch (op) {
-    case ast::Op::kAdd:
-    case ast::Op::kSub: {
-      if (a.duration != b.duration) return std::nullopt;
-      bool ovf = op == ast::Op::kAdd ? __builtin_add_overflow(a.v, b.v, &r) : __builtin_sub_overflow(a.v, b.v, &r);
-      return ovf ? std::nullopt : std::optional<Num>(Num{a.duration, r});
-    }
-    case ast::Op::kMul:
-      if ((a.duration && b.duration) || __builtin_mul_overflow(a.v, b.v, &r)) return std::nullopt;
-      return Num{a.duration || b.duration, r};
-    case ast::Op::kDiv:
-      if (b.duration || b.v == 0 || (a.v == INT64_MIN && b.v == -1)) return std::nullopt;
-      return Num{a.duration, a.v / b.v};
-    default:
-      return std::nullopt;
-  }
-}
-
-// The module's consts, evaluated on demand (memoized; a cycle evaluates to "not constant").
-class ConstTable {
- public:
-  explicit ConstTable(const ast::Module& m) {
-    for (const auto& d : m.decls)
-      if (d && d->kind == ast::DeclKind::kConst && d->value) consts_.emplace(d->name.text, Entry{d->value.get(), State::kNew, std::nullopt});
-  }
-
-  std::optional<int64_t> duration_ms(const ast::Expr* e) {
-    std::optional<Num> n = eval(e, 0);
-    if (!n || !n->duration) return std::nullopt;
-    return n->v;
-  }
-
- private:
-  enum class State : uint8_t { kNew, kVisiting, kDone };
-  struct Entry {
-    const ast::Expr* expr;
-    State state = State::kNew;
-    std::optional<Num> value;
-  };
-  static constexpr int kMaxDepth = 2000;
-
-  std::optional<Num> eval(const ast::Expr* e, int depth) {
-    if (!e || depth > kMaxDepth) return std::nullopt;
-    switch (e->kind) {
-      case ast::ExprKind::kDuration: return Num{true, e->int_value};
-      case ast::ExprKind::kInt: return Num{false, e->int_value};
-      case ast::ExprKind::kName: return eval_const(e->name.text, depth + 1);
-      case ast::ExprKind::kUnary: {
-        if (e->op != ast::Op::kNeg) return std::nullopt;
-        std::optional<Num> a = eval(e->lhs.get(), depth + 1);
-        if (!a || a->v == INT64_MIN) return std::nullopt;
-        return Num{a->duration, -a->v};
-      }
-      case ast::ExprKind::kBinary: {
-        std::optional<Num> a = eval(e->lhs.get(), depth + 1);
-        std::optional<Num> b = a ? eval(e->rhs.get(), depth + 1) : std::nullopt;
-        return b ? arith(e->op, *a, *b) : std::nullopt;
-      }
-      default: return std::nullopt;
-    }
-  }
-
-  std::optional<Num> eval_const(std::string_view name, int depth) {
-    auto it = consts_.find(name);
-    if (it == consts_.end() || it->second.state == State::kVisiting) return std::nullopt;
-    if (it->second.state == State::kDone) return it->second.value;
-    it->second.state = State::kVisiting;
-    std::optional<Num> v = eval(it->second.expr, depth);
-    Entry& entry = consts_.find(name)->second;
-    entry.value = v;
-    entry.state = State::kDone;
-    return v;
-  }
-
-  std::unordered_map<std::string_view, Entry> consts_;
-};
-
-bool advances_time(ConstTable& consts, const Stmt& s) {
+bool advances_time(const ConstFolder& fold, const Stmt& s) {
   if (s.kind == StmtKind::kWaitUntilLocal) return true;
-  if (s.kind != StmtKind::kWait && s.kind != StmtKind::kWaitUpTo) return false;
-  std::optional<int64_t> ms = consts.duration_ms(s.value.get());
-  return ms && *ms > 0;
+  if ((s.kind != StmtKind::kWait && s.kind != StmtKind::kWaitUpTo) || !s.value) return false;
+  std::optional<vm::Value> v = fold(*s.value);
+  return v && v->kind == vm::Kind::kDuration && v->i > 0;
 }
 
 bool is_wait(const Stmt& s) {
@@ -124,23 +42,31 @@ enum class EdgeKind : uint8_t {
   kEnterBranch,  // into an `on` branch of a `wait up to`: `event` becomes the resuming event
 };
 
+constexpr int kToCont = -2;  // while building: the edge goes where its step continues
+
 struct Edge {
-  int to;
+  int to;  // -1: none (the journey ends there, or an unresolved `goto`)
   EdgeKind kind;
 };
 
+// Steps are numbered in source order (pre-order: a step, then the steps of its blocks).
 struct Node {
   const Stmt* stmt = nullptr;
   int scope = -1;   // the block holding the step
   int branch = -1;  // the innermost `on` branch holding the step, or -1
+  int parent = -1;  // the step whose block holds this one, or -1 at the top level
+  int next = -1;    // the next step of the same block, or -1
+  int end = 0;      // one past the last step inside this one
   int cont = -1;    // where control goes when the step completes (-1: the journey ends)
   int target = -1;  // kGoto: the resolved labelled step
-  std::vector<Edge> out;
+  int same_label = -1;      // the next step (in source order) with this step's label, or -1
+  uint32_t edges_begin = 0;  // this step's edges: Graph::edges[edges_begin, edges_end)
+  uint32_t edges_end = 0;
 };
 
-struct Scope {
+struct ScopeInfo {
   int parent = -1;
-  std::unordered_map<std::string_view, int> labels;  // first step with each label in this block
+  int depth = 0;
 };
 
 struct BranchInfo {
@@ -148,123 +74,166 @@ struct BranchInfo {
   int wait;  // the `wait up to` step
 };
 
+// One journey's graph. Kept across journeys, so that its vectors are allocated once.
 struct Graph {
   std::vector<Node> nodes;
-  std::vector<Scope> scopes;
+  std::vector<Edge> edges;
+  std::vector<ScopeInfo> scopes;
   std::vector<BranchInfo> branches;
-  std::unordered_map<const Stmt*, int> index;
+  NameTable<int> first_label;  // journey-wide: the first step (in source order) with each label
+  NameTable<int> last_label;   // the last one so far, to chain Node::same_label
   int entry = -1;
 
-  int id(const Stmt& s) const { return index.at(&s); }
+  void clear() {
+    nodes.clear();
+    edges.clear();
+    scopes.clear();
+    branches.clear();
+    first_label.clear();
+    last_label.clear();
+    entry = -1;
+  }
+
+  const Edge* out_begin(int n) const { return edges.data() + nodes[n].edges_begin; }
+  const Edge* out_end(int n) const { return edges.data() + nodes[n].edges_end; }
+
+  bool scope_within(int inner, int outer) const {  // `outer` is `inner` or encloses it
+    while (inner >= 0 && scopes[inner].depth > scopes[outer].depth) inner = scopes[inner].parent;
+    return inner == outer;
+  }
 };
 
 class Builder {
  public:
-  explicit Builder(Graph& g) : g_(g) {}
+  Builder(Graph& g, Diagnostics* diags) : g_(g), diags_(diags) {}
 
-  // Adds the steps of `b`; returns the node control enters the block at (`after` if empty).
-  int block(const ast::Block& b, int parent_scope, int branch, int after) {
-    int scope = static_cast<int>(g_.scopes.size());
-    g_.scopes.push_back(Scope{parent_scope, {}});
-    int first = static_cast<int>(g_.nodes.size());
-    for (const ast::StmtPtr& s : b) {
-      if (!s) continue;
-      int id = static_cast<int>(g_.nodes.size());
-      g_.nodes.push_back(Node{s.get(), scope, branch, -1, -1, {}});
-      g_.index.emplace(s.get(), id);
-      if (s->label) g_.scopes[scope].labels.emplace(s->label->text, id);
+  void build(const ast::Block& body) {
+    int first = block(body, -1, -1, -1);
+    // Where each step continues: its next step, else where its parent continues. Parents come
+    // first in the numbering, so one pass in order suffices.
+    for (Node& n : g_.nodes) n.cont = n.next >= 0 ? n.next : n.parent >= 0 ? g_.nodes[n.parent].cont : -1;
+    for (size_t v = 0; v < g_.nodes.size(); ++v) {
+      const Node& n = g_.nodes[v];
+      for (uint32_t k = n.edges_begin; k < n.edges_end; ++k)
+        if (g_.edges[k].to == kToCont) g_.edges[k].to = n.cont;
     }
-    int last = static_cast<int>(g_.nodes.size());
-    for (int id = first; id < last; ++id) {
-      g_.nodes[id].cont = id + 1 < last ? id + 1 : after;
-      children(id);
-    }
-    return first < last ? first : after;
+    g_.entry = first;
   }
 
  private:
-  void edge(int from, int to, EdgeKind kind) {
-    if (to >= 0) g_.nodes[from].out.push_back(Edge{to, kind});
+  // Adds the steps of `b`; returns the first one, or -1 when the block has none.
+  int block(const ast::Block& b, int parent_scope, int branch, int parent) {
+    const int scope = static_cast<int>(g_.scopes.size());
+    g_.scopes.push_back(ScopeInfo{parent_scope, parent_scope >= 0 ? g_.scopes[parent_scope].depth + 1 : 0});
+    int first = -1, prev = -1;
+    for (const ast::StmtPtr& sp : b) {
+      const Stmt* s = sp.get();
+      if (!s) continue;
+      const int id = static_cast<int>(g_.nodes.size());
+      Node node;
+      node.stmt = s;
+      node.scope = scope;
+      node.branch = branch;
+      node.parent = parent;
+      g_.nodes.push_back(node);
+      if (prev >= 0) g_.nodes[prev].next = id;
+      else first = id;
+      prev = id;
+      if (s->label) label(*s, id);
+      children(*s, id, scope, branch);
+      g_.nodes[id].end = static_cast<int>(g_.nodes.size());
+    }
+    return first;
   }
 
-  void children(int n) {
-    const Stmt& s = *g_.nodes[n].stmt;
-    const int scope = g_.nodes[n].scope, branch = g_.nodes[n].branch, cont = g_.nodes[n].cont;
+  // Registers the label of step `id`, reporting a duplicate (E0206).
+  void label(const Stmt& s, int id) {
+    const int first_id = *g_.first_label.emplace(s.label->text, id).first;
+    int* last = g_.last_label.emplace(s.label->text, id).first;
+    if (first_id == id) return;
+    g_.nodes[*last].same_label = id;
+    *last = id;
+    if (!diags_) return;
+    const std::string label(s.label->text);
+    Diagnostic& d = diags_->report(DiagCode::E0206, s.label->span, "duplicate label `" + label + "`");
+    d.notes.push_back({g_.nodes[first_id].stmt->label->span, "`" + label + "` first labels this step"});
+    d.help = "labels name steps in records and reports, so each must be unique within a journey";
+  }
+
+  // Adds the steps inside step `n` and then its edges (kToCont: where `n` continues).
+  void children(const Stmt& s, int n, int scope, int branch) {
+    // `n`'s own edges, collected while its blocks are added (which use the stack above them).
+    const size_t base = pending_.size();
+    auto& edges = pending_;
+    auto into = [](int entry) { return entry >= 0 ? entry : kToCont; };
     switch (s.kind) {
       case StmtKind::kIf: {
         bool has_else = false;
         for (const ast::IfArm& arm : s.arms) {
-          edge(n, block(arm.body, scope, branch, cont), EdgeKind::kPlain);
+          edges.push_back(Edge{into(block(arm.body, scope, branch, n)), EdgeKind::kPlain});
           has_else = has_else || !arm.cond;
         }
-        if (!has_else) edge(n, cont, EdgeKind::kPlain);
+        if (!has_else) edges.push_back(Edge{kToCont, EdgeKind::kPlain});
         break;
       }
       case StmtKind::kSplit:
-        for (const ast::Variant& v : s.variants) edge(n, block(v.body, scope, branch, cont), EdgeKind::kPlain);
-        if (s.variants.empty()) edge(n, cont, EdgeKind::kPlain);
+        for (const ast::Variant& v : s.variants)
+          edges.push_back(Edge{into(block(v.body, scope, branch, n)), EdgeKind::kPlain});
+        if (s.variants.empty()) edges.push_back(Edge{kToCont, EdgeKind::kPlain});
         break;
       case StmtKind::kWaitUpTo:
         for (const ast::OnBranch& on : s.branches) {
-          int id = static_cast<int>(g_.branches.size());
+          const int id = static_cast<int>(g_.branches.size());
           g_.branches.push_back(BranchInfo{&on, n});
-          int entry = block(on.body, scope, id, cont);
-          edge(n, entry, entry == cont ? EdgeKind::kWait : EdgeKind::kEnterBranch);
+          const int entry = block(on.body, scope, id, n);
+          edges.push_back(entry >= 0 ? Edge{entry, EdgeKind::kEnterBranch} : Edge{kToCont, EdgeKind::kWait});
         }
-        edge(n, s.timeout ? block(*s.timeout, scope, branch, cont) : cont, EdgeKind::kWait);
+        edges.push_back(Edge{s.timeout ? into(block(*s.timeout, scope, branch, n)) : kToCont, EdgeKind::kWait});
         break;
       case StmtKind::kWait:
       case StmtKind::kWaitUntil:
       case StmtKind::kWaitUntilLocal:
-        edge(n, cont, EdgeKind::kWait);
+        edges.push_back(Edge{kToCont, EdgeKind::kWait});
         break;
-      case StmtKind::kGoto:  // its edge is added once labels are known
+      case StmtKind::kGoto:  // its edge is set once labels are known
+        edges.push_back(Edge{-1, EdgeKind::kPlain});
+        break;
       case StmtKind::kExit:
         break;
       default:
-        edge(n, cont, EdgeKind::kPlain);
+        edges.push_back(Edge{kToCont, EdgeKind::kPlain});
     }
+    Node& node = g_.nodes[n];
+    node.edges_begin = static_cast<uint32_t>(g_.edges.size());
+    g_.edges.insert(g_.edges.end(), pending_.begin() + static_cast<std::ptrdiff_t>(base), pending_.end());
+    node.edges_end = static_cast<uint32_t>(g_.edges.size());
+    pending_.resize(base);
   }
 
   Graph& g_;
+  Diagnostics* diags_;
+  std::vector<Edge> pending_;  // a stack of the edges of the steps being added
 };
-
-// Calls f(step) for every step of `b`, nested ones included, in source order.
-template <typename F>
-void for_each_step(const ast::Block& b, const F& f) {
-  for (const ast::StmtPtr& s : b) {
-    if (!s) continue;
-    f(*s);
-    for (const ast::IfArm& arm : s->arms) for_each_step(arm.body, f);
-    for (const ast::Variant& v : s->variants) for_each_step(v.body, f);
-    for (const ast::OnBranch& on : s->branches) for_each_step(on.body, f);
-    if (s->timeout) for_each_step(*s->timeout, f);
-  }
-}
-
-// Calls f(block) for each block directly inside step `s`.
-template <typename F>
-void for_each_sub_block(const Stmt& s, const F& f) {
-  for (const ast::IfArm& arm : s.arms) f(arm.body);
-  for (const ast::Variant& v : s.variants) f(v.body);
-  for (const ast::OnBranch& on : s.branches) f(on.body);
-  if (s.timeout) f(*s.timeout);
-}
 
 // ---------------------------------------------------------------- labels and gotos
 
+// The step a `goto` in `scope` to `label` jumps to: the first step with that label in the
+// innermost block (its own or an enclosing one) that has one; -1 when none.
 int find_visible(const Graph& g, int scope, std::string_view label) {
-  for (int sc = scope; sc >= 0; sc = g.scopes[sc].parent) {
-    auto it = g.scopes[sc].labels.find(label);
-    if (it != g.scopes[sc].labels.end()) return it->second;
+  const int* first = g.first_label.find(label);
+  int best = -1;
+  for (int c = first ? *first : -1; c >= 0; c = g.nodes[c].same_label) {
+    const int sc = g.nodes[c].scope;
+    if (!g.scope_within(scope, sc)) continue;
+    if (best < 0 || g.scopes[sc].depth > g.scopes[g.nodes[best].scope].depth) best = c;
   }
-  return -1;
+  return best;
 }
 
 std::vector<std::string_view> visible_labels(const Graph& g, int scope) {
   std::vector<std::string_view> names;
-  for (int sc = scope; sc >= 0; sc = g.scopes[sc].parent)
-    for (const auto& [name, id] : g.scopes[sc].labels) names.push_back(name);
+  for (const Node& n : g.nodes)
+    if (n.stmt->label && g.scope_within(scope, n.scope)) names.push_back(n.stmt->label->text);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -283,29 +252,19 @@ void report_bad_goto(const Graph& g, const Stmt& s, int scope, int elsewhere, Di
   if (!near.empty()) d.help = "did you mean `" + std::string(near) + "`?";
 }
 
-// Checks for duplicate labels and resolves every `goto`, adding its edge.
-void resolve_labels(Graph& g, const ast::Block& body, Diagnostics* diags) {
-  std::unordered_map<std::string_view, int> first;  // journey-wide, in source order
-  for_each_step(body, [&](const Stmt& s) {
-    if (!s.label) return;
-    auto [it, fresh] = first.emplace(s.label->text, g.id(s));
-    if (fresh || !diags) return;
-    const std::string label(s.label->text);
-    Diagnostic& d = diags->report(DiagCode::E0206, s.label->span, "duplicate label `" + label + "`");
-    d.notes.push_back({g.nodes[it->second].stmt->label->span, "`" + label + "` first labels this step"});
-    d.help = "labels name steps in records and reports, so each must be unique within a journey";
-  });
-  for_each_step(body, [&](const Stmt& s) {
-    if (s.kind != StmtKind::kGoto) return;
-    Node& n = g.nodes[g.id(s)];
-    n.target = find_visible(g, n.scope, s.name.text);
+// Resolves every `goto` (in source order), setting its edge; reports those that cannot jump.
+void resolve_gotos(Graph& g, Diagnostics* diags) {
+  for (size_t v = 0; v < g.nodes.size(); ++v) {
+    Node& n = g.nodes[v];
+    if (n.stmt->kind != StmtKind::kGoto) continue;
+    n.target = find_visible(g, n.scope, n.stmt->name.text);
     if (n.target >= 0) {
-      n.out.push_back(Edge{n.target, EdgeKind::kPlain});
+      g.edges[n.edges_begin].to = n.target;
     } else if (diags) {
-      auto it = first.find(s.name.text);
-      report_bad_goto(g, s, n.scope, it == first.end() ? -1 : it->second, *diags);
+      const int* first = g.first_label.find(n.stmt->name.text);
+      report_bad_goto(g, *n.stmt, n.scope, first ? *first : -1, *diags);
     }
-  });
+  }
 }
 
 // ---------------------------------------------------------------- what `event` means
@@ -317,6 +276,7 @@ constexpr uint8_t kWaited = 4;   // reached through a wait
 struct EventFlow {
   std::vector<uint8_t> mask;    // per node: the ways it is reached (0: unreachable)
   std::vector<int> waited_at;   // per node with kWaited: a wait on a path to it
+  std::vector<int> work;        // the FIFO worklist (each node enters it at most once per bit)
 };
 
 std::pair<uint8_t, int> transfer(const Graph& g, const EventFlow& f, int u, const Edge& e) {
@@ -332,27 +292,27 @@ std::pair<uint8_t, int> transfer(const Graph& g, const EventFlow& f, int u, cons
   return {bits, wait};
 }
 
-EventFlow event_flow(const Graph& g) {
+void event_flow(const Graph& g, EventFlow& f) {
   const size_t n = g.nodes.size();
-  EventFlow f{std::vector<uint8_t>(n, 0), std::vector<int>(n, -1)};
-  std::deque<int> work;
+  f.mask.assign(n, 0);
+  f.waited_at.assign(n, -1);
+  f.work.clear();
   auto merge = [&](int v, uint8_t bits, int wait) {
     uint8_t both = f.mask[v] | bits;
     if (both == f.mask[v]) return;
     if ((bits & kWaited) && !(f.mask[v] & kWaited)) f.waited_at[v] = wait;
     f.mask[v] = both;
-    work.push_back(v);
+    f.work.push_back(v);
   };
   if (g.entry >= 0) merge(g.entry, kTrigger, -1);
-  while (!work.empty()) {
-    int u = work.front();
-    work.pop_front();
-    for (const Edge& e : g.nodes[u].out) {
-      auto [bits, wait] = transfer(g, f, u, e);
-      merge(e.to, bits, wait);
+  for (size_t head = 0; head < f.work.size(); ++head) {
+    const int u = f.work[head];
+    for (const Edge* e = g.out_begin(u); e != g.out_end(u); ++e) {
+      if (e->to < 0) continue;
+      auto [bits, wait] = transfer(g, f, u, *e);
+      merge(e->to, bits, wait);
     }
   }
-  return f;
 }
 
 EventRef event_ref(uint8_t mask) {
@@ -361,30 +321,26 @@ EventRef event_ref(uint8_t mask) {
   return (mask & kResume) ? EventRef::kResume : EventRef::kTrigger;
 }
 
-// Every `event` root in e, not looking into aggregates' `where` (there `event` is the past event).
-void event_roots(const ast::Expr* e, std::vector<const ast::Expr*>& out) {
-  std::vector<const ast::Expr*> todo{e};
-  while (!todo.empty()) {
-    const ast::Expr* x = todo.back();
-    todo.pop_back();
-    if (!x) continue;
-    if (x->kind == ast::ExprKind::kRoot && x->root == ast::Root::kEvent) out.push_back(x);
-    todo.push_back(x->rhs.get());
-    todo.push_back(x->lhs.get());
-    for (auto it = x->items.rbegin(); it != x->items.rend(); ++it) todo.push_back(it->get());
-    if (x->aggregate) todo.push_back(x->aggregate->within.get());
-  }
+// Calls f(root) for every `event` root in e, in source order, not looking into aggregates'
+// `where` (there `event` is the past event).
+template <typename F>
+void event_roots(const ast::Expr* e, const F& f) {
+  if (!e) return;
+  if (e->kind == ast::ExprKind::kRoot && e->root == ast::Root::kEvent) f(*e);
+  for (const ast::ExprPtr& item : e->items) event_roots(item.get(), f);
+  event_roots(e->lhs.get(), f);
+  event_roots(e->rhs.get(), f);
+  if (e->aggregate) event_roots(e->aggregate->within.get(), f);
 }
 
-// The expressions a step evaluates itself (not those of the steps in its blocks).
-std::vector<const ast::Expr*> step_event_roots(const Stmt& s) {
-  std::vector<const ast::Expr*> out;
-  event_roots(s.to.get(), out);
-  for (const ast::WithEntry& w : s.with) event_roots(w.value.get(), out);
-  event_roots(s.target.get(), out);
-  event_roots(s.value.get(), out);
-  for (const ast::IfArm& arm : s.arms) event_roots(arm.cond.get(), out);
-  return out;
+// The same for the expressions a step evaluates itself (not those of the steps in its blocks).
+template <typename F>
+void step_event_roots(const Stmt& s, const F& f) {
+  event_roots(s.to.get(), f);
+  for (const ast::WithEntry& w : s.with) event_roots(w.value.get(), f);
+  event_roots(s.target.get(), f);
+  event_roots(s.value.get(), f);
+  for (const ast::IfArm& arm : s.arms) event_roots(arm.cond.get(), f);
 }
 
 // ---------------------------------------------------------------- one journey
@@ -392,39 +348,38 @@ std::vector<const ast::Expr*> step_event_roots(const Stmt& s) {
 struct JourneyAnalysis {
   Graph g;
   EventFlow events;
-};
 
-JourneyAnalysis analyze_journey(const ast::Decl& j, Diagnostics* diags) {
-  JourneyAnalysis a;
-  a.g.entry = Builder(a.g).block(j.body, -1, -1, -1);
-  resolve_labels(a.g, j.body, diags);
-  a.events = event_flow(a.g);
-  return a;
-}
+  // Builds the graph of `j` and runs the dataflow; reports label problems when `diags` is given.
+  void run(const ast::Decl& j, Diagnostics* diags) {
+    g.clear();
+    Builder(g, diags).build(j.body);
+    resolve_gotos(g, diags);
+    event_flow(g, events);
+  }
+};
 
 // Strongly connected components of the graph without the nodes in `skip` (iterative Tarjan).
 std::vector<int> components(const Graph& g, const std::vector<bool>& skip) {
   const int n = static_cast<int>(g.nodes.size());
   std::vector<int> index(n, -1), low(n, 0), comp(n, -1), stack;
   std::vector<bool> on_stack(n, false);
-  std::vector<std::pair<int, size_t>> calls;
+  std::vector<std::pair<int, uint32_t>> calls;  // node, its next edge
   int counter = 0, comps = 0;
   auto visit = [&](int v) {
     index[v] = low[v] = counter++;
     stack.push_back(v);
     on_stack[v] = true;
-    calls.push_back({v, 0});
+    calls.push_back({v, g.nodes[v].edges_begin});
   };
   for (int s = 0; s < n; ++s) {
     if (skip[s] || index[s] >= 0) continue;
     visit(s);
     while (!calls.empty()) {
       const int u = calls.back().first;
-      const size_t i = calls.back().second++;
-      const std::vector<Edge>& out = g.nodes[u].out;
-      if (i < out.size()) {
-        const int v = out[i].to;
-        if (skip[v]) continue;
+      const uint32_t i = calls.back().second++;
+      if (i < g.nodes[u].edges_end) {
+        const int v = g.edges[i].to;
+        if (v < 0 || skip[v]) continue;
         if (index[v] < 0) visit(v);
         else if (on_stack[v]) low[u] = std::min(low[u], index[v]);
         continue;
@@ -462,17 +417,25 @@ const char* idle_wait_note(const Stmt& s) {
                                         : "this wait does not count: its duration is not a positive constant";
 }
 
-void check_progress(const Graph& g, ConstTable& consts, Diagnostics& diags) {
-  std::vector<bool> progress(g.nodes.size());
-  for (size_t v = 0; v < g.nodes.size(); ++v) progress[v] = advances_time(consts, *g.nodes[v].stmt);
+// A `goto` that may close a cycle without progress: it jumps back (every cycle has a backward
+// `goto`: all other edges go forward in the source) to a step that does not advance time.
+bool suspect_goto(const Graph& g, const std::vector<bool>& progress, const Node& n) {
+  if (n.stmt->kind != StmtKind::kGoto || n.target < 0 || progress[n.target]) return false;
+  return g.nodes[n.target].stmt->span.begin <= n.stmt->span.begin;
+}
+
+void check_progress(const Graph& g, const ConstFolder& fold, std::vector<bool>& progress, Diagnostics& diags) {
+  progress.assign(g.nodes.size(), false);
+  bool suspects = false;
+  for (size_t v = 0; v < g.nodes.size(); ++v) progress[v] = advances_time(fold, *g.nodes[v].stmt);
+  for (const Node& n : g.nodes) suspects = suspects || suspect_goto(g, progress, n);
+  if (!suspects) return;  // no cycle can lack progress: no need for the components
   const std::vector<int> comp = components(g, progress);
   const std::vector<int> idle = idle_waits(g, comp);
   for (size_t v = 0; v < g.nodes.size(); ++v) {
     const Node& n = g.nodes[v];
-    if (n.stmt->kind != StmtKind::kGoto || n.target < 0 || progress[n.target]) continue;
+    if (!suspect_goto(g, progress, n) || comp[n.target] != comp[v]) continue;
     const Node& t = g.nodes[n.target];
-    // Every cycle has a backward `goto` (all other edges go forward in the source): report those.
-    if (comp[n.target] != comp[v] || t.stmt->span.begin > n.stmt->span.begin) continue;
     const std::string label(n.stmt->name.text);
     Diagnostic& d = diags.report(DiagCode::E0402, n.stmt->span,
                                  "this `goto` loops back to `" + label + "` without passing a wait that advances time");
@@ -488,16 +451,16 @@ void check_event(const JourneyAnalysis& a, Diagnostics& diags) {
     if (event_ref(a.events.mask[v]) != EventRef::kUnavailable) continue;
     const Node& n = a.g.nodes[v];
     const int wait = a.events.waited_at[v];
-    for (const ast::Expr* e : step_event_roots(*n.stmt)) {
+    step_event_roots(*n.stmt, [&](const ast::Expr& e) {
       std::string msg = "`event` is not available here: a path from the start of the journey passes ";
       msg += wait >= 0 ? "the `wait` at " + at(a.g.nodes[wait].stmt->span) : "a `wait`";
-      Diagnostic& d = diags.report(DiagCode::E0400, e->span, std::move(msg));
+      Diagnostic& d = diags.report(DiagCode::E0400, e.span, std::move(msg));
       if (wait >= 0) d.notes.push_back({a.g.nodes[wait].stmt->span, "the journey waits here"});
       d.help = n.branch >= 0 ? "the event that resumed the `on` branch is available only until the branch's first "
                                "wait: keep what you need in a `let` before it, or use `trigger.` to read the event "
                                "that started this journey"
                              : "use `trigger.` to read the event that started this journey";
-    }
+    });
   }
 }
 
@@ -512,19 +475,29 @@ std::string why_unreachable_note(const Stmt& prev) {
   }
 }
 
-void check_unreachable(const JourneyAnalysis& a, const ast::Block& b, Diagnostics& diags) {
+// Reports the first unreachable step after a reachable one in each block, looking into the
+// blocks of reachable steps only. The steps [begin, end) with parent `parent` are the steps of
+// that parent's blocks, block after block (each block has its own scope).
+void check_unreachable(const JourneyAnalysis& a, int begin, int end, Diagnostics& diags) {
+  const Graph& g = a.g;
   const Stmt* prev = nullptr;
   bool prev_reached = true;
-  for (const ast::StmtPtr& s : b) {
-    if (!s) continue;
-    const bool reached = a.events.mask[a.g.id(*s)] != 0;
+  int scope = -1;
+  for (int v = begin; v < end; v = g.nodes[v].end) {
+    const Node& n = g.nodes[v];
+    if (n.scope != scope) {  // a new block
+      scope = n.scope;
+      prev = nullptr;
+      prev_reached = true;
+    }
+    const bool reached = a.events.mask[v] != 0;
     if (!reached && prev_reached) {
-      Diagnostic& d = diags.report(DiagCode::W0001, s->span, "this step is never reached");
+      Diagnostic& d = diags.report(DiagCode::W0001, n.stmt->span, "this step is never reached");
       std::string note = prev ? why_unreachable_note(*prev) : "";
       if (!note.empty()) d.notes.push_back({prev->span, std::move(note)});
     }
-    if (reached) for_each_sub_block(*s, [&](const ast::Block& sub) { check_unreachable(a, sub, diags); });
-    prev = s.get();
+    if (reached) check_unreachable(a, v + 1, n.end, diags);
+    prev = n.stmt;
     prev_reached = reached;
   }
 }
@@ -533,23 +506,51 @@ void check_unreachable(const JourneyAnalysis& a, const ast::Block& b, Diagnostic
 
 // ---------------------------------------------------------------- public API
 
+struct FlowChecker::State {
+  Diagnostics& diags;
+  ConstFolder fold;
+  JourneyAnalysis a;
+  std::vector<bool> progress;
+};
+
+FlowChecker::FlowChecker(Diagnostics& diags, ConstFolder fold)
+    : state_(std::make_unique<State>(State{diags, std::move(fold), {}, {}})) {}
+FlowChecker::~FlowChecker() = default;
+
+void FlowChecker::check(const ast::Decl& journey) {
+  State& st = *state_;
+  st.a.run(journey, &st.diags);
+  check_progress(st.a.g, st.fold, st.progress, st.diags);
+  check_event(st.a, st.diags);
+  check_unreachable(st.a, 0, static_cast<int>(st.a.g.nodes.size()), st.diags);
+}
+
 bool analyze_flow(const ast::Module& m, Diagnostics& diags) {
   const size_t errors_before = diags.error_count();
-  ConstTable consts(m);
-  for (const auto& d : m.decls) {
-    if (!d || d->kind != ast::DeclKind::kJourney) continue;
-    JourneyAnalysis a = analyze_journey(*d, &diags);
-    check_progress(a.g, consts, diags);
-    check_event(a, diags);
-    check_unreachable(a, d->body, diags);
+  ModuleConsts consts(m);
+  FlowChecker checker(diags, [&consts](const ast::Expr& e) { return consts.fold(&e); });
+  std::vector<uint32_t> journeys;
+  for_each_decl(m, [&](size_t k, const ast::Decl& d) {
+    if (d.kind == ast::DeclKind::kJourney) journeys.push_back(static_cast<uint32_t>(k));
+  });
+  Warmer warmer;
+  constexpr size_t kWarmJourneys = 4;  // brought into the cache together (a few kilobytes each)
+  for (size_t i = 0; i < journeys.size(); ++i) {
+    if (i % kWarmJourneys == 0) {
+      warmer.add_decls(m, journeys, i, i + kWarmJourneys);
+      warmer.run();
+    }
+    checker.check(*m.decls[journeys[i]]);
   }
   return diags.error_count() == errors_before;
 }
 
 JourneyFlow journey_flow(const ast::Module& m, const ast::Decl& journey) {
   (void)m;  // reserved: flow facts may come to depend on consts
-  JourneyAnalysis a = analyze_journey(journey, nullptr);
+  JourneyAnalysis a;
+  a.run(journey, nullptr);
   JourneyFlow flow;
+  flow.steps.reserve(a.g.nodes.size());
   for (size_t v = 0; v < a.g.nodes.size(); ++v) {
     const Node& n = a.g.nodes[v];
     StepFlow& s = flow.steps[n.stmt];
@@ -576,13 +577,15 @@ EventRef JourneyFlow::event_at(const ast::Stmt* s) const {
 }
 
 std::optional<int64_t> constant_duration_ms(const ast::Module& m, const ast::Expr* e) {
-  ConstTable consts(m);
-  return consts.duration_ms(e);
+  ModuleConsts consts(m);
+  std::optional<vm::Value> v = consts.fold(e);
+  if (!v || v->kind != vm::Kind::kDuration) return std::nullopt;
+  return v->i;
 }
 
 bool advances_time(const ast::Module& m, const ast::Stmt& s) {
-  ConstTable consts(m);
-  return advances_time(consts, s);
+  ModuleConsts consts(m);
+  return advances_time([&consts](const ast::Expr& e) { return consts.fold(&e); }, s);
 }
 
 }  // namespace laud::compiler

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
 #include "compiler/ast.h"
 #include "compiler/diagnostics.h"
+#include "vm/value.h"
 
 namespace laud::compiler {
 
@@ -16,6 +19,26 @@ namespace laud::compiler {
 // without a wait that advances time), E0400 (`event` after a wait), W0001 (unreachable steps).
 // Returns true when it reported no errors.
 bool analyze_flow(const ast::Module& m, Diagnostics& diags);
+
+// The value of an expression when it is constant (for the durations of waits), folded with the
+// module's consts as const_eval.h's ModuleConsts does; nullopt otherwise.
+using ConstFolder = std::function<std::optional<vm::Value>(const ast::Expr& e)>;
+
+// The checks of analyze_flow, one journey at a time, for a caller that walks the module anyway:
+// analyze_module_and_flow (sema.h) checks each body while it is in the cache.
+class FlowChecker {
+ public:
+  FlowChecker(Diagnostics& diags, ConstFolder fold);
+  ~FlowChecker();
+  FlowChecker(const FlowChecker&) = delete;
+  FlowChecker& operator=(const FlowChecker&) = delete;
+
+  void check(const ast::Decl& journey);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // What `event` means in the expressions of one step.
 enum class EventRef : uint8_t {
@@ -44,9 +67,10 @@ struct JourneyFlow {
 // with its label in its own block or an enclosing one.
 JourneyFlow journey_flow(const ast::Module& m, const ast::Decl& journey);
 
-// The value, in milliseconds, of a constant duration expression: duration literals, names of the
-// module's consts, unary minus, `+ -` of durations, `* /` by integers. nullopt otherwise (or on
-// overflow, division by zero, or a const cycle).
+// The value, in milliseconds, of a constant expression whose value is a duration, folded with the
+// module's consts exactly as sema folds them (const_eval.h: ModuleConsts, the VM's operators).
+// nullopt otherwise: not constant, not a duration, or null (overflow, division by zero), or a
+// const cycle.
 std::optional<int64_t> constant_duration_ms(const ast::Module& m, const ast::Expr* e);
 
 // True for a wait that advances time: `wait D` or `wait up to D` with a constant D > 0, and

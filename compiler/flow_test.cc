@@ -595,6 +595,38 @@ TEST(JourneyFlow, ConstantDurationsAndProgress) {
   EXPECT_EQ(constant_duration_ms(c->module, nullptr), std::nullopt);
 }
 
+TEST(JourneyFlow, GotoFindsTheInnermostLabelEvenWithDuplicates) {
+  auto c = flow(
+      "journey j {\n"
+      "  a: send email \"1\"\n"
+      "  if customer.x == 1 {\n"
+      "    a: send email \"2\"\n"
+      "    wait 1d\n"
+      "    goto a\n"
+      "  }\n"
+      "  wait 1d\n"
+      "  goto a\n"
+      "}\n");
+  EXPECT_EQ(codes(*c), (Codes{"E0206@4:5"}));
+  const ast::Decl& j = journey(*c);
+  const ast::Stmt& inner_goto = *j.body[1]->arms[0].body[2];
+  JourneyFlow f = journey_flow(c->module, j);
+  EXPECT_EQ(f.find(&inner_goto)->target, j.body[1]->arms[0].body[0].get());
+  EXPECT_EQ(f.find(j.body[3].get())->target, j.body[0].get());
+}
+
+TEST(JourneyFlow, ConstantDurationsFoldLikeSema) {
+  auto c = flow(
+      "const L = [1d, 2d]\nconst N = null\n"
+      "journey j { wait L[1] wait N ?? 3h wait int(\"2\") * 1m wait 1d + \"x\" wait [1d].x }\n");
+  const ast::Decl& j = journey(*c);
+  EXPECT_EQ(constant_duration_ms(c->module, j.body[0]->value.get()), 2 * 86400000);
+  EXPECT_EQ(constant_duration_ms(c->module, j.body[1]->value.get()), 3 * 3600000);
+  EXPECT_EQ(constant_duration_ms(c->module, j.body[2]->value.get()), 2 * 60000);
+  EXPECT_EQ(constant_duration_ms(c->module, j.body[3]->value.get()), std::nullopt);  // null
+  EXPECT_EQ(constant_duration_ms(c->module, j.body[4]->value.get()), std::nullopt);  // null
+}
+
 // ---------------------------------------------------------------- robustness
 
 TEST(FlowRobust, EmptyAndSettingOnlyJourneys) {

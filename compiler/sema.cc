@@ -10,17 +10,32 @@
 namespace laud::compiler {
 
 std::optional<ConstValue> SemaResult::fold(const ast::Expr& e) const {
-  return fold_constant(e, [this](const ast::Expr& n) -> std::optional<ConstValue> {
-    auto it = names.find(&n);
-    if (it == names.end() || it->second.kind != NameRef::Kind::kConst) return std::nullopt;
-    return consts[it->second.index].value;
-  });
+  vm::Arena arena;
+  auto v = fold_value(
+      e,
+      [this, &arena](const ast::Expr& n) -> std::optional<vm::Value> {
+        auto it = names.find(&n);
+        if (it == names.end() || it->second.kind != NameRef::Kind::kConst) return std::nullopt;
+        const std::optional<ConstValue>& c = consts[it->second.index].value;
+        if (!c) return std::nullopt;
+        return c->view(arena);
+      },
+      arena);
+  if (!v) return std::nullopt;
+  return ConstValue::of(*v);
 }
 
 bool analyze_module(const ast::Module& m, Diagnostics& diags, SemaResult* out) {
   SemaResult scratch;
   size_t errors_before = diags.error_count();
-  sema_detail::Analyzer(m, diags, out ? *out : scratch).run();
+  sema_detail::Analyzer(m, diags, out ? *out : scratch, out != nullptr).run();
+  return diags.error_count() == errors_before;
+}
+
+bool analyze_module_and_flow(const ast::Module& m, Diagnostics& diags, SemaResult* out) {
+  SemaResult scratch;
+  size_t errors_before = diags.error_count();
+  sema_detail::Analyzer(m, diags, out ? *out : scratch, out != nullptr).run_with_flow(diags);
   return diags.error_count() == errors_before;
 }
 
@@ -34,20 +49,6 @@ Span join_spans(Span a, Span b) {
 }
 
 std::string quoted(std::string_view name) { return "`" + std::string(name) + "`"; }
-
-ExprInfo ExprInfo::constant(ConstValue v) {
-  ExprInfo x;
-  x.kinds = v.mask();
-  x.value = std::move(v);
-  return x;
-}
-
-ExprInfo ExprInfo::unknown(KindMask kinds, const ast::Expr* why) {
-  ExprInfo x;
-  x.kinds = kinds;
-  x.non_const = why;
-  return x;
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -66,12 +67,14 @@ void Analyzer::did_you_mean(Diagnostic& d, std::string_view name, const std::vec
 
 std::vector<std::string_view> Analyzer::const_names() const {
   std::vector<std::string_view> v;
+  v.reserve(out_.consts.size());
   for (const ConstInfo& c : out_.consts) v.push_back(c.decl->name.text);
   return v;
 }
 
 std::vector<std::string_view> Analyzer::segment_names() const {
   std::vector<std::string_view> v;
+  v.reserve(out_.segments.size());
   for (const SegmentInfo& s : out_.segments) v.push_back(s.decl->name.text);
   return v;
 }
@@ -92,47 +95,54 @@ std::string_view decl_kind_name(ast::DeclKind k) {
 
 }  // namespace
 
-void Analyzer::add_value_name(const ast::Decl& d) {
-  auto [it, fresh] = value_decls_.emplace(d.name.text, &d);
+void Analyzer::add_value_name(const ast::Decl& d, size_t decl_index) {
+  const bool is_const = d.kind == ast::DeclKind::kConst;
+  const auto index = static_cast<uint32_t>(is_const ? out_.consts.size() : out_.segments.size());
+  auto [slot, fresh] = value_names_.emplace(d.name.text, ValueName{&d, index, is_const});
   if (!fresh) {
-    const ast::Decl& prev = *it->second;
+    const ast::Decl& prev = *slot->decl;
     Diagnostic& diag = error(DiagCode::E0205, d.name.span,
                              "`" + std::string(d.name.text) + "` is already defined (as a " +
                                  std::string(decl_kind_name(prev.kind)) + ")");
     previous(diag, prev.name.span);
     return;
   }
-  if (d.kind == ast::DeclKind::kConst) {
-    out_.const_index.emplace(d.name.text, static_cast<uint32_t>(out_.consts.size()));
+  decl_slot_[decl_index] = static_cast<int32_t>(index);
+  if (is_const) {
+    if (want_result_) out_.const_index.emplace(d.name.text, index);
     out_.consts.push_back({&d, std::nullopt});
   } else {
-    out_.segment_index.emplace(d.name.text, static_cast<uint32_t>(out_.segments.size()));
+    if (want_result_) out_.segment_index.emplace(d.name.text, index);
     out_.segments.push_back({&d, {}});
   }
 }
 
 void Analyzer::collect_names() {
-  std::unordered_map<std::string_view, const ast::Decl*> journeys;
-  for (const auto& dp : m_.decls) {
-    if (!dp || dp->name.text.empty()) continue;
-    const ast::Decl& d = *dp;
+  const size_t n = m_.decls.size();
+  decl_slot_.assign(n, -1);
+  value_names_.reserve(n);
+  NameTable<const ast::Decl*> journeys;
+  for_each_decl(m_, [&](size_t k, const ast::Decl& d) {
+    of_kind_[static_cast<size_t>(d.kind)].push_back(static_cast<uint32_t>(k));
+    if (d.name.text.empty()) return;
     if (d.kind == ast::DeclKind::kConst || d.kind == ast::DeclKind::kSegment) {
-      add_value_name(d);
+      add_value_name(d, k);
     } else if (d.kind == ast::DeclKind::kJourney) {
-      auto [it, fresh] = journeys.emplace(d.name.text, &d);
+      auto [first, fresh] = journeys.emplace(d.name.text, &d);
       if (!fresh) {
         Diagnostic& diag = error(DiagCode::E0205, d.name.span, "journey `" + std::string(d.name.text) + "` is already defined");
-        previous(diag, it->second->name.span);
-        continue;
+        previous(diag, (*first)->name.span);
+        return;
       }
-      out_.journey_index.emplace(d.name.text, static_cast<uint32_t>(out_.journeys.size()));
+      const auto index = static_cast<uint32_t>(out_.journeys.size());
+      decl_slot_[k] = static_cast<int32_t>(index);
+      if (want_result_) out_.journey_index.emplace(d.name.text, index);
       JourneyInfo info;
       info.decl = &d;
       out_.journeys.push_back(std::move(info));
     }
-  }
-  const_state_.assign(out_.consts.size(), ConstState::kPending);
-  const_in_cycle_.assign(out_.consts.size(), false);
+  });
+  consts_.assign(out_.consts.size(), ConstSlot{});
   segment_refs_.resize(out_.segments.size());
 }
 
@@ -160,82 +170,102 @@ std::string why_not_constant(const ast::Expr* e) {
 
 }  // namespace
 
-std::optional<ConstValue> Analyzer::constant_of(const ast::Expr* e, const Scope& s, std::string_view what,
-                                                ExprInfo* info_out) {
+std::optional<vm::Value> Analyzer::constant_of(const ast::Expr* e, const Scope& s, std::string_view what,
+                                               std::string_view name) {
   size_t errors = diags_.error_count();
   ExprInfo info = expr(e, s);
-  if (info_out) *info_out = info;
-  if (info.value || !e) return info.value;
-  if (info.poisoned || diags_.error_count() != errors) return std::nullopt;
+  if (info.is_const) return info.value;
+  if (!e || info.poisoned || diags_.error_count() != errors) return std::nullopt;
+  std::string subject(what);
+  if (!name.empty()) subject += " " + quoted(name);
   Diagnostic& d = error(DiagCode::E0304, info.non_const ? info.non_const->span : e->span,
-                        std::string(what) + " must be constant: " + why_not_constant(info.non_const));
+                        subject + " must be constant: " + why_not_constant(info.non_const));
   d.help = "write a literal (like `3` or `7d`) or the name of a const";
   return std::nullopt;
 }
 
 ExprInfo Analyzer::const_value(uint32_t i, const ast::Expr& ref) {
-  ConstInfo& c = out_.consts[i];
-  if (const_state_[i] == ConstState::kDone) {
-    if (c.value) return ExprInfo::constant(*c.value);
+  ConstSlot& slot = consts_[i];
+  if (slot.state == ConstState::kDone) {
+    if (slot.ok) return ExprInfo::constant(slot.value);
     ExprInfo x;
     x.poisoned = true;
     return x;
   }
-  if (const_state_[i] == ConstState::kActive) {
+  const ast::Decl& decl = *out_.consts[i].decl;
+  if (slot.state == ConstState::kActive) {
     size_t pos = 0;
     while (pos < const_stack_.size() && const_stack_[pos] != i) ++pos;
-    bool reported = const_in_cycle_[i];  // this cycle was already reported
+    bool reported = slot.in_cycle;  // this cycle was already reported
     std::string path;
     for (size_t k = pos; k < const_stack_.size(); ++k) {
       path += std::string(out_.consts[const_stack_[k]].decl->name.text) + " -> ";
-      const_in_cycle_[const_stack_[k]] = true;
+      consts_[const_stack_[k]].in_cycle = true;
     }
-    path += std::string(c.decl->name.text);
+    path += std::string(decl.name.text);
     if (!reported) {
-      Diagnostic& d = error(DiagCode::E0210, c.decl->name.span,
-                            "const `" + std::string(c.decl->name.text) + "` depends on itself: " + path);
+      Diagnostic& d = error(DiagCode::E0210, decl.name.span,
+                            "const `" + std::string(decl.name.text) + "` depends on itself: " + path);
       previous(d, ref.span, "the cycle closes here");
     }
     ExprInfo x;
     x.poisoned = true;
     return x;
   }
-  const_state_[i] = ConstState::kActive;
+  slot.state = ConstState::kActive;
   const_stack_.push_back(i);
   Scope s{Place::kConst, "a const"};
-  std::string what = "const `" + std::string(c.decl->name.text) + "`";
-  ExprInfo info;
-  auto v = constant_of(c.decl->value.get(), s, what, &info);
+  std::optional<vm::Value> v = constant_of(decl.value.get(), s, "const", decl.name.text);
   const_stack_.pop_back();
-  const_state_[i] = ConstState::kDone;
-  if (v && !const_in_cycle_[i]) c.value = std::move(v);
-  return const_value(i, ref);
+  ConstSlot& done = consts_[i];
+  done.state = ConstState::kDone;
+  if (v && !done.in_cycle) {
+    done.ok = true;
+    done.value = *v;
+    if (want_result_) out_.consts[i].value = ConstValue::of(*v);
+    return ExprInfo::constant(*v);
+  }
+  ExprInfo x;
+  x.poisoned = true;
+  return x;
+}
+
+namespace {
+constexpr size_t kWarmBatch = 64;  // small declarations brought into the cache together
+}
+
+void Analyzer::warm(ast::DeclKind kind, size_t begin, size_t count) {
+  warmer_.add_decls(m_, of_kind_[static_cast<size_t>(kind)], begin, begin + count);
+  warmer_.run();
 }
 
 void Analyzer::check_consts() {
-  for (const auto& dp : m_.decls) {
-    if (!dp || dp->kind != ast::DeclKind::kConst) continue;
-    auto it = out_.const_index.find(dp->name.text);
-    if (it != out_.const_index.end() && out_.consts[it->second].decl == dp.get()) {
-      if (dp->value) const_value(it->second, *dp->value);
+  const std::vector<uint32_t>& order = of_kind_[static_cast<size_t>(ast::DeclKind::kConst)];
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i % kWarmBatch == 0) warm(ast::DeclKind::kConst, i, kWarmBatch);
+    const size_t k = order[i];
+    const ast::Decl* dp = m_.decls[k].get();
+    if (decl_slot_[k] >= 0) {
+      if (dp->value) const_value(static_cast<uint32_t>(decl_slot_[k]), *dp->value);
       continue;
     }
     // A duplicate (already reported): check its expression all the same.
     Scope s{Place::kConst, "a const"};
-    constant_of(dp->value.get(), s, "const `" + std::string(dp->name.text) + "`");
+    constant_of(dp->value.get(), s, "const", dp->name.text);
   }
 }
 
 // ---------------------------------------------------------------- segments
 
 void Analyzer::check_segments() {
-  for (const auto& dp : m_.decls) {
-    if (!dp || dp->kind != ast::DeclKind::kSegment) continue;
-    auto it = out_.segment_index.find(dp->name.text);
-    bool registered = it != out_.segment_index.end() && out_.segments[it->second].decl == dp.get();
-    Scope s{Place::kSegment, "a segment", false, nullptr, registered ? static_cast<int32_t>(it->second) : -1};
-    condition(dp->value.get(), s, "a segment");
+  const std::vector<uint32_t>& order = of_kind_[static_cast<size_t>(ast::DeclKind::kSegment)];
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i % kWarmBatch == 0) warm(ast::DeclKind::kSegment, i, kWarmBatch);
+    const size_t k = order[i];
+    Scope s{Place::kSegment, "a segment", false, nullptr, decl_slot_[k]};
+    condition(m_.decls[k]->value.get(), s, "a segment");
   }
+  if (!want_result_) return;  // `uses` is for later passes; order_segments reads segment_refs_
   for (size_t i = 0; i < segment_refs_.size(); ++i)
     for (const auto& [to, span] : segment_refs_[i]) {
       std::vector<uint32_t>& uses = out_.segments[i].uses;
@@ -249,9 +279,10 @@ void Analyzer::order_segments() {
   enum Color : uint8_t { kWhite, kGray, kBlack };
   std::vector<Color> color(out_.segments.size(), kWhite);
   struct Frame { uint32_t seg; size_t next; };
+  std::vector<Frame> stack;
   for (uint32_t root = 0; root < out_.segments.size(); ++root) {
     if (color[root] != kWhite) continue;
-    std::vector<Frame> stack{{root, 0}};
+    stack.assign(1, Frame{root, 0});
     color[root] = kGray;
     while (!stack.empty()) {
       Frame& f = stack.back();
@@ -291,8 +322,8 @@ void Analyzer::order_segments() {
 
 void Analyzer::check_policies() {
   const ast::Decl* first_quiet = nullptr;
-  for (const auto& dp : m_.decls) {
-    if (!dp || dp->kind != ast::DeclKind::kPolicy) continue;
+  for (uint32_t k : of_kind_[static_cast<size_t>(ast::DeclKind::kPolicy)]) {
+    const std::unique_ptr<ast::Decl>& dp = m_.decls[k];
     Scope s{Place::kPolicy, "a policy"};
     for (const ast::Cap& cap : dp->caps) {
       const ChannelInfo* ch = find_channel(cap.channel.text);
@@ -316,6 +347,24 @@ void Analyzer::check_policies() {
     first_quiet = dp.get();
     out_.policy_quiet = &*dp->quiet;
   }
+}
+
+void Analyzer::run_with_flow(Diagnostics& flow_diags) {
+  FlowChecker flow(flow_diags, [this](const ast::Expr& e) { return fold_for_flow(e); });
+  flow_ = &flow;
+  run();
+  flow_ = nullptr;
+}
+
+std::optional<vm::Value> Analyzer::fold_for_flow(const ast::Expr& e) {
+  auto names = [this](const ast::Expr& n) -> std::optional<vm::Value> {
+    const ValueName* v = value_names_.find(n.name.text);
+    if (!v || !v->is_const) return std::nullopt;
+    if (consts_[v->index].ok) return consts_[v->index].value;
+    if (!module_consts_) module_consts_ = std::make_unique<ModuleConsts>(m_);
+    return module_consts_->value(n.name.text);
+  };
+  return fold_value(e, names, arena_);
 }
 
 void Analyzer::run() {

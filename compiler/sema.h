@@ -100,4 +100,10 @@ struct SemaResult {
 // (also on errors, with whatever resolved).
 bool analyze_module(const ast::Module& m, Diagnostics& diags, SemaResult* out = nullptr);
 
+// analyze_module, then analyze_flow (flow.h), in one walk of the module: each journey body gets
+// its flow checks right after its semantic checks, while it is in the cache, with the consts
+// sema has folded. The same diagnostics as the two calls (in another order until
+// Diagnostics::sort). Returns true when it reported no errors.
+bool analyze_module_and_flow(const ast::Module& m, Diagnostics& diags, SemaResult* out = nullptr);
+
 }  // namespace laud::compiler

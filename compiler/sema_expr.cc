@@ -6,11 +6,13 @@
 #include <date/tz.h>
 
 #include "compiler/sema_internal.h"
+#include "vm/builtins.h"
 #include "vm/time_text.h"
 
 namespace laud::compiler::sema_detail {
 
 using vm::Kind;
+using vm::Value;
 using ast::Op;
 
 namespace {
@@ -45,9 +47,13 @@ ExprInfo Analyzer::expr(const ast::Expr* e, const Scope& s) {
   if (!e) return poisoned_info();  // the parser recovered from an error here
   using K = ast::ExprKind;
   switch (e->kind) {
-    case K::kNull: case K::kBool: case K::kInt: case K::kFloat: case K::kString:
-    case K::kRegex: case K::kDuration: case K::kTime:
-      return ExprInfo::constant(*fold_constant(*e, {}));
+    case K::kNull: return ExprInfo::constant(Value::null());
+    case K::kBool: return ExprInfo::constant(Value::boolean(e->bool_value));
+    case K::kInt: return ExprInfo::constant(Value::integer(e->int_value));
+    case K::kDuration: return ExprInfo::constant(Value::duration(e->int_value));
+    case K::kTime: return ExprInfo::constant(Value::time(e->int_value));
+    case K::kFloat: case K::kString: case K::kRegex:
+      return ExprInfo::constant(*literal_value(*e));
     case K::kTimeOfDay: return ExprInfo::unknown(kAnyKind, e);
     case K::kList: return list(*e, s);
     case K::kName: return name(*e, s);
@@ -58,8 +64,24 @@ ExprInfo Analyzer::expr(const ast::Expr* e, const Scope& s) {
     case K::kBinary: return binary(*e, s);
     case K::kCall: return call(*e, s);
     case K::kAggregate: return aggregate(*e, s);
+    default: break;
   }
   return poisoned_info();
+}
+
+void Analyzer::record_name(const ast::Expr& e, NameRef::Kind kind, uint32_t index) {
+  if (want_result_) out_.names[&e] = {kind, index};
+}
+
+const re2::RE2& Analyzer::regex(std::string_view pattern) {
+  auto [slot, fresh] = regex_index_.emplace(pattern, static_cast<uint32_t>(regexes_.size()));
+  if (fresh) {
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    regexes_.push_back(std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), opts));
+    return *regexes_.back();
+  }
+  return *regexes_[*slot];
 }
 
 // ---------------------------------------------------------------- names and roots
@@ -68,17 +90,19 @@ void Analyzer::report_unknown_name(const ast::Expr& e, const Scope& s) {
   Diagnostic& d = error(DiagCode::E0200, e.span, "unknown name `" + std::string(e.name.text) + "`");
   std::vector<std::string_view> candidates = const_names();
   if (s.journey && s.place == Place::kBody)
-    for (const LocalInfo& local : s.journey->info->locals)
-      if (s.journey->locals.at(local.name).visible) candidates.push_back(local.name);
+    for (const LocalInfo& local : s.journey->info->locals) {
+      const LocalState* state = s.journey->locals.find(local.name);
+      if (state && state->visible) candidates.push_back(local.name);
+    }
   did_you_mean(d, e.name.text, candidates);
 }
 
 ExprInfo Analyzer::name(const ast::Expr& e, const Scope& s) {
-  auto decl = value_decls_.find(e.name.text);
-  if (decl != value_decls_.end()) {
-    if (decl->second->kind == ast::DeclKind::kConst) {
-      uint32_t i = out_.const_index.at(e.name.text);
-      out_.names[&e] = {NameRef::Kind::kConst, i};
+  const uint64_t hash = name_hash(e.name.text);  // for both tables
+  if (const ValueName* v = value_names_.find(e.name.text, hash)) {
+    if (v->is_const) {
+      const uint32_t i = v->index;
+      record_name(e, NameRef::Kind::kConst, i);
       return const_value(i, e);
     }
     Diagnostic& d = error(DiagCode::E0309, e.span, "segment `" + std::string(e.name.text) + "` is not a value");
@@ -86,21 +110,20 @@ ExprInfo Analyzer::name(const ast::Expr& e, const Scope& s) {
     return poisoned_info();
   }
   if (s.journey) {
-    auto local = s.journey->locals.find(e.name.text);
-    if (local != s.journey->locals.end()) {
+    if (const LocalState* local = s.journey->locals.find(e.name.text, hash)) {
       if (s.place != Place::kBody) {
         Diagnostic& d = error(DiagCode::E0200, e.span, "unknown name `" + std::string(e.name.text) + "`");
         d.help = "`" + std::string(e.name.text) + "` is a local of the journey body; journey settings cannot read locals";
         return poisoned_info();
       }
-      if (!local->second.visible) {
+      if (!local->visible) {
         Diagnostic& d = error(DiagCode::E0207, e.span,
                               "local `" + std::string(e.name.text) + "` is used before its first `let`");
-        previous(d, local->second.first_let->name.span, "`" + std::string(e.name.text) + "` is first set here");
+        previous(d, local->first_let->name.span, "`" + std::string(e.name.text) + "` is first set here");
         d.help = "a local is visible after its first `let` in source order";
         return poisoned_info();
       }
-      out_.names[&e] = {NameRef::Kind::kLocal, local->second.slot};
+      record_name(e, NameRef::Kind::kLocal, local->slot);
       return ExprInfo::unknown(kAnyKind, &e);
     }
   }
@@ -148,9 +171,12 @@ ExprInfo Analyzer::member(const ast::Expr& e, const Scope& s) {
   std::string_view field = e.name.text;
   if (e.lhs && e.lhs->kind == ast::ExprKind::kRoot && field.starts_with("$") && !base.poisoned) {
     ast::Root r = e.lhs->root;
-    std::vector<std::string_view> known;
-    if (r == ast::Root::kCustomer) known = {"$id"};
-    if (r == ast::Root::kEvent || r == ast::Root::kTrigger) known = {"$name", "$time", "$id"};
+    static const std::vector<std::string_view> kCustomerFields = {"$id"};
+    static const std::vector<std::string_view> kEventFields = {"$name", "$time", "$id"};
+    static const std::vector<std::string_view> kNoFields;
+    const std::vector<std::string_view>& known = r == ast::Root::kCustomer ? kCustomerFields
+                                                 : r == ast::Root::kEvent || r == ast::Root::kTrigger ? kEventFields
+                                                                                                     : kNoFields;
     if (std::find(known.begin(), known.end(), field) != known.end()) {
       ExprInfo x = ExprInfo::unknown(field == "$time" ? kind_bit(Kind::kTime) : kind_bit(Kind::kString), nullptr);
       merge(x, base);
@@ -166,7 +192,7 @@ ExprInfo Analyzer::member(const ast::Expr& e, const Scope& s) {
       return poisoned_info();
     }
   }
-  if (base.value) return ExprInfo::constant(ConstValue::null());  // constants have no fields
+  if (base.is_const) return ExprInfo::constant(Value::null());  // constants have no fields
   ExprInfo x = ExprInfo::unknown(kAnyKind, nullptr);
   merge(x, base);
   return x;
@@ -175,7 +201,7 @@ ExprInfo Analyzer::member(const ast::Expr& e, const Scope& s) {
 ExprInfo Analyzer::index(const ast::Expr& e, const Scope& s) {
   ExprInfo base = expr(e.lhs.get(), s);
   ExprInfo idx = expr(e.rhs.get(), s);
-  if (base.value && idx.value) return ExprInfo::constant(const_index(*base.value, *idx.value));
+  if (base.is_const && idx.is_const) return ExprInfo::constant(fold_index(base.value, idx.value));
   ExprInfo x = ExprInfo::unknown(kAnyKind, nullptr);
   merge(x, base);
   merge(x, idx);
@@ -184,15 +210,20 @@ ExprInfo Analyzer::index(const ast::Expr& e, const Scope& s) {
 
 ExprInfo Analyzer::list(const ast::Expr& e, const Scope& s) {
   ExprInfo x = ExprInfo::unknown(kind_bit(Kind::kList), nullptr);
-  std::vector<ConstValue> items;
+  const auto n = static_cast<uint32_t>(e.items.size());
+  Value* items = nullptr;  // the constant items, while all are
   bool all = true;
-  for (const ast::ExprPtr& item : e.items) {
-    ExprInfo i = expr(item.get(), s);
+  for (uint32_t k = 0; k < n; ++k) {
+    ExprInfo i = expr(e.items[k].get(), s);
     merge(x, i);
-    if (i.value && all) items.push_back(std::move(*i.value));
-    else all = false;
+    if (i.is_const && all) {
+      if (!items) items = arena_.allocate_array<Value>(n);
+      items[k] = i.value;
+    } else {
+      all = false;
+    }
   }
-  if (all && !x.poisoned) return ExprInfo::constant(ConstValue::list_of(std::move(items)));
+  if (all && !x.poisoned) return ExprInfo::constant(Value::list_of(items, n));
   return x;
 }
 
@@ -232,7 +263,7 @@ ExprInfo Analyzer::unary(const ast::Expr& e, const Scope& s) {
         "`-` applies to numbers and durations";
     return poisoned_info();
   }
-  if (a.value) return ExprInfo::constant(const_unary(e.op, *a.value));
+  if (a.is_const) return ExprInfo::constant(fold_unary(e.op, a.value));
   ExprInfo x = ExprInfo::unknown(unary_result_kinds(e.op, a.kinds), nullptr);
   merge(x, a);
   return x;
@@ -242,17 +273,16 @@ ExprInfo Analyzer::segment_membership(const ast::Expr& e, const Scope& s) {
   ExprInfo lhs = root(*e.lhs, s);
   const ast::Expr& rhs = *e.rhs;
   std::string_view n = rhs.name.text;
-  auto seg = out_.segment_index.find(n);
-  auto decl = value_decls_.find(n);
-  if (seg != out_.segment_index.end() && decl != value_decls_.end() && decl->second->kind == ast::DeclKind::kSegment) {
-    out_.names[&rhs] = {NameRef::Kind::kSegment, seg->second};
-    if (s.segment >= 0) segment_refs_[static_cast<size_t>(s.segment)].push_back({seg->second, rhs.span});
+  const ValueName* v = value_names_.find(n);
+  if (v && !v->is_const) {
+    record_name(rhs, NameRef::Kind::kSegment, v->index);
+    if (s.segment >= 0) segment_refs_[static_cast<size_t>(s.segment)].push_back({v->index, rhs.span});
     ExprInfo x = ExprInfo::unknown(kind_bit(Kind::kBool), nullptr);
     merge(x, lhs);
     return x;
   }
-  bool is_const = decl != value_decls_.end();
-  bool is_local = s.journey && s.journey->locals.count(n);
+  bool is_const = v != nullptr;
+  bool is_local = s.journey && s.journey->locals.find(n);
   if (is_const || is_local) {
     Diagnostic& d = error(DiagCode::E0201, rhs.span,
                           "`" + std::string(n) + "` is a " + (is_const ? "const" : "local") + ", not a segment");
@@ -273,9 +303,7 @@ ExprInfo Analyzer::matches(const ast::Expr& e, const ExprInfo& lhs) {
         "patterns are compiled with the module, so they cannot come from names or run-time values";
     return poisoned_info();
   }
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  RE2 re(pat->string_value, opts);
+  const RE2& re = regex(pat->string_value);
   if (!re.ok()) {
     error(DiagCode::E0302, pat->span, "invalid regular expression: " + re.error()).help =
         "patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax)";
@@ -286,7 +314,7 @@ ExprInfo Analyzer::matches(const ast::Expr& e, const ExprInfo& lhs) {
         "convert it with `string(...)` first";
     return poisoned_info();
   }
-  if (lhs.value) return ExprInfo::constant(const_binary(Op::kMatches, *lhs.value, ConstValue::string(pat->string_value)));
+  if (lhs.is_const) return ExprInfo::constant(fold_matches(lhs.value, re));
   ExprInfo x = ExprInfo::unknown(kind_bit(Kind::kBool), nullptr);
   merge(x, lhs);
   return x;
@@ -300,12 +328,12 @@ bool Analyzer::check_time_string(const ast::Expr& e, const ExprInfo& a, const Ex
   if (!compare && !arith) return false;
   const KindMask timey = static_cast<KindMask>(kind_bit(Kind::kTime) | (arith ? kind_bit(Kind::kDuration) : 0));
   auto bad = [&](const ExprInfo& str, const ExprInfo& other) {
-    return str.value && str.value->kind == Kind::kString && other.kinds != 0 && (other.kinds & ~timey) == 0 &&
-           !vm::parse_rfc3339(str.value->s);
+    return str.is_const && str.value.kind == Kind::kString && other.kinds != 0 && (other.kinds & ~timey) == 0 &&
+           !vm::parse_rfc3339(str.value.str());
   };
   const ast::Expr* culprit = bad(a, b) ? e.lhs.get() : bad(b, a) ? e.rhs.get() : nullptr;
   if (!culprit) return false;
-  const ConstValue& v = culprit == e.lhs.get() ? *a.value : *b.value;
+  const Value& v = culprit == e.lhs.get() ? a.value : b.value;
   error(DiagCode::E0301, culprit->span, "the string " + source_form(v) + " is not an RFC 3339 time").help =
       "where a string meets a time it is read as RFC 3339, e.g. \"2026-12-01T09:00:00Z\"; write times as "
       "literals like @2026-12-01T09:00:00Z";
@@ -314,12 +342,7 @@ bool Analyzer::check_time_string(const ast::Expr& e, const ExprInfo& a, const Ex
 
 void Analyzer::check_operands(const ast::Expr& e, const ExprInfo& a, const ExprInfo& b) {
   Op op = e.op;
-  if (op == Op::kEq || op == Op::kNe || op == Op::kCoalesce) return;
-  bool possible = false;
-  for (unsigned x = 1; x <= static_cast<unsigned>(Kind::kObject); ++x)
-    for (unsigned y = 1; y <= static_cast<unsigned>(Kind::kObject); ++y)
-      if ((a.kinds & (1u << x)) && (b.kinds & (1u << y)) && binary_can_succeed(op, Kind(x), Kind(y))) possible = true;
-  if (possible) return;
+  if (binary_possible(op, a.kinds, b.kinds)) return;
   std::string o(ast::op_text(op));
   Diagnostic* d = nullptr;
   if (is_order_op(op)) {
@@ -349,7 +372,7 @@ ExprInfo Analyzer::binary(const ast::Expr& e, const Scope& s) {
     std::string_view o = ast::op_text(e.op);
     ExprInfo a = logic_operand(e.lhs.get(), s, o);
     ExprInfo b = logic_operand(e.rhs.get(), s, o);
-    if (a.value && b.value) return ExprInfo::constant(const_binary(e.op, *a.value, *b.value));
+    if (a.is_const && b.is_const) return ExprInfo::constant(fold_binary(e.op, a.value, b.value, arena_));
     ExprInfo x = ExprInfo::unknown(kind_bit(Kind::kBool), nullptr);
     merge(x, a);
     merge(x, b);
@@ -364,7 +387,7 @@ ExprInfo Analyzer::binary(const ast::Expr& e, const Scope& s) {
     if (diags_.error_count() == errors) check_time_string(e, a, b);
     if (diags_.error_count() != errors) return poisoned_info();
   }
-  if (a.value && b.value) return ExprInfo::constant(const_binary(e.op, *a.value, *b.value));
+  if (a.is_const && b.is_const) return ExprInfo::constant(fold_binary(e.op, a.value, b.value, arena_));
   ExprInfo x = ExprInfo::unknown(binary_result_kinds(e.op, a.kinds, b.kinds), nullptr);
   merge(x, a);
   merge(x, b);
@@ -375,13 +398,16 @@ ExprInfo Analyzer::binary(const ast::Expr& e, const Scope& s) {
 
 ExprInfo Analyzer::call(const ast::Expr& e, const Scope& s) {
   ExprInfo x = ExprInfo::unknown(kAnyKind, nullptr);
-  std::vector<ConstValue> args;
+  Value first;  // the first argument, when all are constant
   bool all = true;
-  for (const ast::ExprPtr& arg : e.items) {
-    ExprInfo a = expr(arg.get(), s);
+  for (size_t k = 0; k < e.items.size(); ++k) {
+    ExprInfo a = expr(e.items[k].get(), s);
     merge(x, a);
-    if (a.value && all) args.push_back(std::move(*a.value));
-    else all = false;
+    if (a.is_const && all) {
+      if (k == 0) first = a.value;
+    } else {
+      all = false;
+    }
   }
   const FunctionInfo* f = find_function(e.name.text);
   if (!f) {
@@ -396,9 +422,7 @@ ExprInfo Analyzer::call(const ast::Expr& e, const Scope& s) {
                                        std::to_string(e.items.size()) + " given");
     return poisoned_info();
   }
-  if (all && !x.poisoned) {
-    if (auto v = const_call(f->name, args)) return ExprInfo::constant(std::move(*v));
-  }
+  if (all && !x.poisoned && f->arity == 1) return ExprInfo::constant(vm::call_builtin(f->id, first, arena_));
   x.kinds = f->result;
   return x;
 }
@@ -406,7 +430,7 @@ ExprInfo Analyzer::call(const ast::Expr& e, const Scope& s) {
 ExprInfo Analyzer::aggregate(const ast::Expr& e, const Scope& s) {
   if (!e.aggregate) return poisoned_info();
   const ast::Aggregate& a = *e.aggregate;
-  std::string fname(ast::agg_func_name(a.func));
+  const std::string_view fname = ast::agg_func_name(a.func);
   if (s.in_agg_where) {
     error(DiagCode::E0311, e.span, "an aggregate cannot be used inside another aggregate's `where`").help =
         "the `where` of an aggregate filters single past events; compute the inner aggregate in a segment or a `let`";
@@ -414,12 +438,13 @@ ExprInfo Analyzer::aggregate(const ast::Expr& e, const Scope& s) {
   }
   bool poisoned = false;
   if (aggregate_takes_property(a.func) && a.property.empty()) {
-    error(DiagCode::E0300, e.span, "`" + fname + "` needs a property of the event, e.g. `" + fname + "(" +
-                                       a.event.text + ".amount)`");
+    error(DiagCode::E0300, e.span, "`" + std::string(fname) + "` needs a property of the event, e.g. `" +
+                                       std::string(fname) + "(" + a.event.text + ".amount)`");
     poisoned = true;
   } else if (!aggregate_takes_property(a.func) && !a.property.empty()) {
     Span props = join_spans(a.property.front().span, a.property.back().span);
-    error(DiagCode::E0300, props, "`" + fname + "` takes no property: write `" + fname + "(" + a.event.text + " ...)`")
+    error(DiagCode::E0300, props, "`" + std::string(fname) + "` takes no property: write `" + std::string(fname) + "(" +
+                                      a.event.text + " ...)`")
         .help = "sum, min, max and avg read a property; count and last only look at the events";
     poisoned = true;
   }
@@ -440,7 +465,7 @@ ExprInfo Analyzer::aggregate(const ast::Expr& e, const Scope& s) {
 
 namespace {
 
-std::string duration_found(const ConstValue& v) {
+std::string duration_found(const Value& v) {
   std::string msg = "found " + std::string(kind_article_name(v.kind));
   if (v.kind == Kind::kInt) msg += " (did you mean `" + std::to_string(v.i) + "d`?)";
   return msg;
@@ -510,16 +535,16 @@ void Analyzer::time_zone(const ast::Expr* e, const Scope& s) {
   if (!e) return;
   ExprInfo info = expr(e, s);
   if (info.poisoned) return;
-  if (info.value && info.value->kind == Kind::kString) {
-    if (vm::is_valid_time_zone(info.value->s)) return;
-    Diagnostic& d = error(DiagCode::E0303, e->span, "unknown time zone " + source_form(*info.value));
+  if (info.is_const && info.value.kind == Kind::kString) {
+    if (vm::is_valid_time_zone(info.value.str())) return;
+    Diagnostic& d = error(DiagCode::E0303, e->span, "unknown time zone " + source_form(info.value));
     std::vector<std::string> zones = known_zone_names();
     std::vector<std::string_view> views(zones.begin(), zones.end());
-    did_you_mean(d, info.value->s, views);
+    did_you_mean(d, info.value.str(), views);
     if (d.help.empty()) d.help = "time zones are IANA names like \"Europe/Paris\" or \"America/New_York\"";
     return;
   }
-  KindMask kinds = info.value ? info.value->mask() : info.kinds;
+  KindMask kinds = info.kinds;
   if (kinds != 0 && !has(kinds, Kind::kString))
     error(DiagCode::E0301, e->span, "a time zone must be a string like \"Europe/Paris\", found " + found(kinds));
 }

@@ -1,7 +1,7 @@
 // sema_journey.cc — checks of journeys: settings (§6: triggers, duplicates, constant windows)
 // and steps (§7: channels, `to`, `with` keys, waits, splits, `let` locals, `set` targets).
 // Labels, gotos, unreachable steps and `event` inside bodies are flow.cc's.
-#include <unordered_set>
+#include <array>
 
 #include "compiler/sema_internal.h"
 #include "vm/time_text.h"
@@ -50,6 +50,20 @@ bool is_root_customer(const ast::Expr* e) {
   return e && e->kind == ast::ExprKind::kRoot && e->root == ast::Root::kCustomer;
 }
 
+// The first entry of `items` before index `k` that `counts` and whose key equals items[k]'s, or
+// null: duplicate detection for the short lists of `with` keys and variants (a table for long ones).
+template <typename T, typename Key, typename Counts>
+const T* earlier_duplicate(const std::vector<T>& items, size_t k, const Key& key, const Counts& counts,
+                           NameTable<const T*>& table) {
+  if (items.size() <= 16) {
+    for (size_t j = 0; j < k; ++j)
+      if (counts(items[j]) && key(items[j]) == key(items[k])) return &items[j];
+    return nullptr;
+  }
+  auto [first, fresh] = table.emplace(key(items[k]), &items[k]);
+  return fresh ? nullptr : *first;
+}
+
 // The span from a step's keyword to the end of `name` (e.g. `send webhook`, `split ab`).
 Span head_span(const ast::Stmt& st, const ast::Name& name) {
   if (name.span.line == 0) return st.span;
@@ -59,21 +73,27 @@ Span head_span(const ast::Stmt& st, const ast::Name& name) {
 }  // namespace
 
 void Analyzer::check_journeys() {
-  for (const auto& dp : m_.decls) {
-    if (!dp || dp->kind != ast::DeclKind::kJourney) continue;
-    auto it = out_.journey_index.find(dp->name.text);
-    if (it != out_.journey_index.end() && out_.journeys[it->second].decl == dp.get()) {
-      check_journey(*dp, out_.journeys[it->second]);
+  constexpr size_t kWarmJourneys = 4;  // brought into the cache together (a few kilobytes each)
+  const std::vector<uint32_t>& order = of_kind_[static_cast<size_t>(ast::DeclKind::kJourney)];
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i % kWarmJourneys == 0) warm(ast::DeclKind::kJourney, i, kWarmJourneys);
+    const size_t k = order[i];
+    const ast::Decl* dp = m_.decls[k].get();
+    if (decl_slot_[k] >= 0) {
+      check_journey(*dp, out_.journeys[static_cast<size_t>(decl_slot_[k])]);
     } else {
       JourneyInfo scratch;  // a duplicate or unnamed journey: checked, not kept
-      scratch.decl = dp.get();
+      scratch.decl = dp;
       check_journey(*dp, scratch);
     }
+    if (flow_) flow_->check(*dp);
   }
 }
 
 void Analyzer::check_journey(const ast::Decl& d, JourneyInfo& info) {
-  JourneyState js;
+  JourneyState& js = journey_;
+  js.locals.clear();
+  js.splits.clear();
   js.info = &info;
   collect_lets(d.body, js);
   check_settings(d, js);
@@ -84,18 +104,20 @@ void Analyzer::check_journey(const ast::Decl& d, JourneyInfo& info) {
 
 void Analyzer::check_settings(const ast::Decl& d, JourneyState& js) {
   JourneyInfo& info = *js.info;
-  std::unordered_map<SettingKind, const ast::Setting*> first;
+  std::array<const ast::Setting*, static_cast<size_t>(SettingKind::kGoal) + 1> first{};
   bool has_trigger = false, explicit_reentry = false, every = false;
   for (const ast::Setting& st : d.settings) {
     has_trigger = has_trigger || is_trigger(st.kind);
     every = every || st.kind == SettingKind::kOnScheduleEvery;
     if (at_most_once(st.kind)) {
-      auto [it, fresh] = first.emplace(st.kind, &st);
+      const ast::Setting*& earlier = first[static_cast<size_t>(st.kind)];
+      const bool fresh = earlier == nullptr;
+      if (fresh) earlier = &st;
       if (!fresh) {
         std::string w(setting_word(st.kind));
         Diagnostic& diag = error(DiagCode::E0404, st.span, "duplicate `" + w + "` setting in journey `" +
                                                                std::string(d.name.text) + "`");
-        previous(diag, it->second->span, "the first `" + w + "` is here");
+        previous(diag, earlier->span, "the first `" + w + "` is here");
       }
       if (st.kind == SettingKind::kReentry && fresh) explicit_reentry = true;
       if (!fresh) {
@@ -126,15 +148,13 @@ void Analyzer::check_trigger(const ast::Setting& st, JourneyState& js) {
       if (st.where) condition(st.where.get(), Scope{Place::kEntryWhere, "an entry condition", false, &js}, "`where`");
       break;
     case SettingKind::kOnEnter: {
-      auto seg = out_.segment_index.find(st.segment.text);
-      auto decl = value_decls_.find(st.segment.text);
-      if (seg != out_.segment_index.end() && decl != value_decls_.end() &&
-          decl->second->kind == ast::DeclKind::kSegment) {
-        t.segment = seg->second;
+      const ValueName* v = value_names_.find(st.segment.text);
+      if (v && !v->is_const) {
+        t.segment = v->index;
         break;
       }
       ok = false;
-      if (decl != value_decls_.end()) {
+      if (v) {
         error(DiagCode::E0201, st.segment.span, "`" + std::string(st.segment.text) + "` is a const, not a segment")
             .help = "`on enter` names a segment: the journey starts when the customer enters it";
       } else {
@@ -224,21 +244,20 @@ void Analyzer::collect_lets(const ast::Block& b, JourneyState& js) {
     if (!sp) continue;
     const ast::Stmt& st = *sp;
     if (st.kind == StmtKind::kLet && !st.name.text.empty()) {
-      auto [it, fresh] = js.locals.emplace(st.name.text, LocalState{});
+      const auto next_slot = static_cast<uint32_t>(js.info->locals.size());
+      auto [local, fresh] = js.locals.emplace(st.name.text, LocalState{next_slot, &st, false});
+      const uint32_t slot = local->slot;
       if (fresh) {
-        it->second.slot = static_cast<uint32_t>(js.info->locals.size());
-        it->second.first_let = &st;
         js.info->locals.push_back({st.name.text, &st});
-        auto clash = value_decls_.find(st.name.text);
-        if (clash != value_decls_.end()) {
-          std::string kind = clash->second->kind == ast::DeclKind::kConst ? "const" : "segment";
+        if (const ValueName* clash = value_names_.find(st.name.text)) {
+          std::string kind = clash->is_const ? "const" : "segment";
           Diagnostic& d = error(DiagCode::E0205, st.name.span,
                                 "local `" + std::string(st.name.text) + "` has the name of a " + kind);
-          previous(d, clash->second->name.span);
+          previous(d, clash->decl->name.span);
           d.help = "rename the local";
         }
       }
-      js.info->let_slots[&st] = it->second.slot;
+      if (want_result_) js.info->let_slots[&st] = slot;
     }
     for (const ast::IfArm& arm : st.arms) collect_lets(arm.body, js);
     for (const ast::Variant& v : st.variants) collect_lets(v.body, js);
@@ -290,12 +309,14 @@ void Analyzer::send(const ast::Stmt& st, const Scope& s) {
                                             : "add `to \"#channel\"` (or an expression giving the address)";
   }
   if (st.to) expr(st.to.get(), s);
-  std::unordered_map<std::string_view, const ast::Name*> keys;
-  for (const ast::WithEntry& w : st.with) {
-    auto [it, fresh] = keys.emplace(w.key.text, &w.key);
-    if (!fresh) {
+  NameTable<const ast::WithEntry*> keys;  // only for long lists
+  auto key = [](const ast::WithEntry& x) { return x.key.text; };
+  auto all = [](const ast::WithEntry&) { return true; };
+  for (size_t k = 0; k < st.with.size(); ++k) {
+    const ast::WithEntry& w = st.with[k];
+    if (const ast::WithEntry* first = earlier_duplicate(st.with, k, key, all, keys)) {
       Diagnostic& d = error(DiagCode::E0212, w.key.span, "duplicate `with` key `" + std::string(w.key.text) + "`");
-      previous(d, it->second->span, "`" + std::string(w.key.text) + "` is first given here");
+      previous(d, first->key.span, "`" + std::string(w.key.text) + "` is first given here");
     }
     expr(w.value.get(), s);
   }
@@ -309,8 +330,8 @@ void Analyzer::wait(const ast::Stmt& st, const Scope& s, JourneyState& js) {
   ExprInfo info = expr(st.value.get(), s);
   const ast::Expr* e = st.value.get();
   if (e && !info.poisoned && st.kind == StmtKind::kWaitUntil) {
-    if (info.value && info.value->kind == Kind::kString && !vm::parse_rfc3339(info.value->s)) {
-      error(DiagCode::E0301, e->span, "the string " + source_form(*info.value) + " is not an RFC 3339 time").help =
+    if (info.is_const && info.value.kind == Kind::kString && !vm::parse_rfc3339(info.value.str())) {
+      error(DiagCode::E0301, e->span, "the string " + source_form(info.value) + " is not an RFC 3339 time").help =
           "write a time literal like @2026-12-01T09:00:00Z, or a time of day like `wait until 09:00`";
     } else if (info.kinds != 0 && !(info.kinds & (kind_bit(Kind::kTime) | kind_bit(Kind::kString)))) {
       error(DiagCode::E0301, e->span, "`wait until` needs a time, found " + describe_kinds(info.kinds)).help =
@@ -322,7 +343,7 @@ void Analyzer::wait(const ast::Stmt& st, const Scope& s, JourneyState& js) {
   if (e && !info.poisoned && st.kind != StmtKind::kWaitUntil && info.kinds != 0 &&
       !(info.kinds & kind_bit(Kind::kDuration))) {
     std::string msg = "expected a duration, found " + describe_kinds(info.kinds);
-    if (info.value && info.value->kind == Kind::kInt) msg += " (did you mean `" + std::to_string(info.value->i) + "d`?)";
+    if (info.is_const && info.value.kind == Kind::kInt) msg += " (did you mean `" + std::to_string(info.value.i) + "d`?)";
     error(DiagCode::E0308, e->span, msg).help = "durations are written like `30m`, `1d12h` or `2w`";
   }
   for (const ast::OnBranch& br : st.branches) {
@@ -335,11 +356,11 @@ void Analyzer::wait(const ast::Stmt& st, const Scope& s, JourneyState& js) {
 void Analyzer::split(const ast::Stmt& st, JourneyState& js) {
   Span head = head_span(st, st.name);
   if (!st.name.text.empty()) {
-    auto [it, fresh] = js.splits.emplace(st.name.text, &st);
+    auto [first, fresh] = js.splits.emplace(st.name.text, &st);
     if (!fresh) {
       Diagnostic& d = error(DiagCode::E0205, st.name.span,
                             "split `" + std::string(st.name.text) + "` is already defined in this journey");
-      previous(d, it->second->name.span);
+      previous(d, (*first)->name.span);
     }
   }
   if (st.variants.empty()) {
@@ -347,10 +368,13 @@ void Analyzer::split(const ast::Stmt& st, JourneyState& js) {
         "add arms like `variant a 50% { ... }` and `control 50%`";
     return;
   }
-  std::unordered_map<std::string_view, const ast::Variant*> names;
+  NameTable<const ast::Variant*> names;  // only for long lists
   const ast::Variant* control = nullptr;
   uint32_t total = 0;
-  for (const ast::Variant& v : st.variants) {
+  auto key = [](const ast::Variant& x) { return x.name.text; };
+  auto named = [](const ast::Variant& x) { return !x.is_control; };
+  for (size_t k = 0; k < st.variants.size(); ++k) {
+    const ast::Variant& v = st.variants[k];
     total += v.basis_points;
     if (v.is_control) {
       if (control) {
@@ -360,11 +384,10 @@ void Analyzer::split(const ast::Stmt& st, JourneyState& js) {
       if (!control) control = &v;
       continue;
     }
-    auto [it, fresh] = names.emplace(v.name.text, &v);
-    if (!fresh) {
+    if (const ast::Variant* first = earlier_duplicate(st.variants, k, key, named, names)) {
       Diagnostic& d = error(DiagCode::E0211, v.name.span, "duplicate variant `" + std::string(v.name.text) +
                                                               "` in split `" + std::string(st.name.text) + "`");
-      previous(d, it->second->name.span);
+      previous(d, first->name.span);
     }
   }
   if (total != 10000) {
@@ -376,8 +399,7 @@ void Analyzer::split(const ast::Stmt& st, JourneyState& js) {
 
 void Analyzer::let(const ast::Stmt& st, const Scope& s, JourneyState& js) {
   expr(st.value.get(), s);  // before the name is visible: `let x = x + 1` needs an earlier `let x`
-  auto it = js.locals.find(st.name.text);
-  if (it != js.locals.end()) it->second.visible = true;
+  if (LocalState* local = js.locals.find(st.name.text)) local->visible = true;
 }
 
 void Analyzer::set(const ast::Stmt& st, const Scope& s) {
@@ -387,7 +409,7 @@ void Analyzer::set(const ast::Stmt& st, const Scope& s) {
   while (t && (t->kind == ast::ExprKind::kMember || t->kind == ast::ExprKind::kIndex)) {
     if (t->kind == ast::ExprKind::kIndex) {
       ExprInfo key = expr(t->rhs.get(), s);
-      if (!key.poisoned && !(key.value && key.value->kind == Kind::kString)) fixed = false;
+      if (!key.poisoned && !(key.is_const && key.value.kind == Kind::kString)) fixed = false;
     }
     first_level = t;
     t = t->lhs.get();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/driver.h"
+#include "compiler/flow.h"
 #include "compiler/parser.h"
 
 namespace laud::compiler {
@@ -639,6 +640,103 @@ TEST(SemaDriver, AnalyzeRunsSemaAndFlow) {
   std::vector<std::string> got;
   for (const Diagnostic& d : c.diags.all()) got.push_back(std::string(diag_code_name(d.code)));
   EXPECT_EQ(got, (std::vector<std::string>{"E0400", "E0200"}));
+}
+
+// ---------------------------------------------------------------- values are the VM's
+
+TEST(SemaConsts, TextFormsAreTheVmsEscapesIncluded) {
+  auto k = check("const S = string([\"a\\u{8}\\u{C}\\u{1}\", 2.50])\nconst L = len(string(1d12h))\n");
+  ASSERT_TRUE(k.ok) << k.dump();
+  EXPECT_EQ(k.value("S").s, "[\"a\\b\\f\\u0001\",2.5]");
+  EXPECT_EQ(k.value("L").i, 5);
+}
+
+TEST(SemaConsts, ResultFoldsWithTheModulesConsts) {
+  auto k = check("const A = 2\nconst B = [A, \"x\"]\njourney j {\n  on a\n  wait A * 1h\n  let v = B[1] + \"y\"\n}\n");
+  ASSERT_TRUE(k.ok) << k.dump();
+  const ast::Decl& j = *k.c->module.decls[2];
+  auto wait = k.r.fold(*j.body[0]->value);
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(wait->kind, Kind::kDuration);
+  EXPECT_EQ(wait->i, 2 * 3600000);
+  auto let = k.r.fold(*j.body[1]->value);
+  ASSERT_TRUE(let);
+  EXPECT_EQ(let->s, "xy");
+  EXPECT_EQ(k.value("B").list.at(1).s, "x");
+}
+
+TEST(SemaRegex, EachInvalidPatternIsReported) {
+  auto k = journey("  audience customer.a matches r\"(\" and customer.b matches r\"(\" and customer.c matches r\"^a\"");
+  EXPECT_EQ(k.codes(), (Codes{"E0302@3:31", "E0302@3:59"}));
+}
+
+// ---------------------------------------------------------------- sema and flow in one walk
+
+std::vector<std::string> rendered(const Compilation& c) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : c.diags.all())
+    out.push_back(std::string(diag_code_name(d.code)) + "@" + std::to_string(d.span.line) + ":" +
+                  std::to_string(d.span.col) + " " + d.message + (d.notes.empty() ? "" : " / " + d.notes[0].message));
+  return out;
+}
+
+TEST(SemaWithFlow, SameDiagnosticsAsTheTwoPasses) {
+  const std::string src =
+      "const GAP = 1d + \"x\"\n"           // an error in a const that a wait uses
+      "const NEG = -1h\n"
+      "const OK = 2h\n"
+      "const BAD = customer.a\n"
+      "segment s = customer.a == 1\n"
+      "journey a {\n"
+      "  on signup\n"
+      "  top: wait GAP\n"
+      "  send email \"x\" with { v: event.x, w: nope }\n"
+      "  goto top\n"
+      "}\n"
+      "journey b {\n"
+      "  on signup\n"
+      "  l: wait NEG\n"
+      "  l: send email \"y\"\n"
+      "  if customer.a == 1 { goto l } else { exit }\n"
+      "  send sms \"z\"\n"
+      "}\n"
+      "journey c {\n"
+      "  on signup\n"
+      "  x: wait OK\n"
+      "  goto x\n"
+      "  wait BAD\n"
+      "  goto nowhere\n"
+      "}\n"
+      "journey a { on signup\n wait 1d\n send email \"q\" to event.email }\n";
+  Compilation two, one;
+  add_source(two, "t.journey", src);
+  add_source(one, "t.journey", src);
+  analyze_module(two.module, two.diags);
+  analyze_flow(two.module, two.diags);
+  analyze_module_and_flow(one.module, one.diags);
+  two.diags.sort();
+  one.diags.sort();
+  EXPECT_EQ(rendered(one), rendered(two));
+  EXPECT_GE(one.diags.all().size(), 8u);
+}
+
+TEST(SemaWithFlow, FillsTheResultLikeAnalyzeModule) {
+  const std::string src = "const A = 1d\nsegment s = customer.a == 1\njourney j {\n  on enter s\n  wait A\n  let x = A\n}\n";
+  Compilation c1, c2;
+  add_source(c1, "t.journey", src);
+  add_source(c2, "t.journey", src);
+  SemaResult r1, r2;
+  EXPECT_TRUE(analyze_module(c1.module, c1.diags, &r1));
+  EXPECT_TRUE(analyze_module_and_flow(c2.module, c2.diags, &r2));
+  EXPECT_EQ(r1.names.size(), r2.names.size());
+  EXPECT_EQ(r1.consts.size(), r2.consts.size());
+  ASSERT_TRUE(r2.consts[0].value);
+  EXPECT_EQ(r2.consts[0].value->i, 86400000);
+  EXPECT_EQ(r2.journeys.at(0).locals.size(), 1u);
+  EXPECT_EQ(r2.journeys.at(0).let_slots.size(), 1u);
+  EXPECT_EQ(r2.const_index.at("A"), 0u);
+  EXPECT_EQ(r2.segment_index.at("s"), 0u);
+  EXPECT_EQ(r2.journey_index.at("j"), 0u);
 }
 
 }  // namespace
