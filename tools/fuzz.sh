@@ -14,6 +14,7 @@ ninja -C "$BUILD_DIR" fuzz_targets
 seeds_for() {
   case "$1" in
     fuzz_check) echo "examples tests/golden" ;;
+    fuzz_module) echo "fuzz/seeds/module" ;;
     *) echo "" ;;
   esac
 }

@@ -213,7 +213,7 @@ bool in_list(const Value& x, const Value& list) {
     if (e.kind == Kind::kTime) {
       if (!parsed) t = parse_rfc3339(x.str()), parsed = true;
       if (t && *t == e.i) return true;
-    } else if (e.kind == Kind::kString && e.str() == x.str()) {
+    } else if (e.kind == Kind::kString && e.size == x.size && same_bytes(e.s, x.s, x.size)) {
       return true;
     }
     // Any other element kind is unequal to a string.
@@ -254,7 +254,7 @@ Value subtract_slow(const Value& a, const Value& b) {
   return time_arith(Op::kSub, a, b);
 }
 
-Value multiply(const Value& a, const Value& b) {
+Value multiply_slow(const Value& a, const Value& b) {
   if (is_number(a.kind) && is_number(b.kind)) {
     if (a.kind == Kind::kInt && b.kind == Kind::kInt) {
       int64_t r;

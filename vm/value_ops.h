@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <cstring>
 
 #include "vm/arena.h"
 #include "vm/value.h"
@@ -30,9 +31,23 @@ std::optional<int64_t> as_time(const Value& v);
 // null == null, a time equals a string that parses to the same instant, lists element-wise;
 // other kind pairs are unequal and an object is unequal to everything, itself included.
 bool equal_slow(const Value& a, const Value& b);
+inline uint64_t ld64(const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
+inline uint32_t ld32(const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; }
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+  }
+  if (n >= 4) return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+  if (n == 0) return true;
+  return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
 inline bool equal(const Value& a, const Value& b) {
-  if (a.kind == b.kind && (a.kind == Kind::kInt || a.kind == Kind::kTime || a.kind == Kind::kDuration))
-    return a.i == b.i;
+  if (a.kind == b.kind) {
+    if (a.kind == Kind::kInt || a.kind == Kind::kTime || a.kind == Kind::kDuration) return a.i == b.i;
+    if (a.kind == Kind::kString) return a.size == b.size && same_bytes(a.s, b.s, a.size);
+    if (a.kind == Kind::kBool) return a.b == b.b;
+  }
   return equal_slow(a, b);
 }
 inline bool not_equal(const Value& a, const Value& b) { return !equal(a, b); }
@@ -47,8 +62,12 @@ Order compare(const Value& a, const Value& b);
 Order compare_int_float(int64_t i, double f);
 
 inline Order compare_fast(const Value& a, const Value& b) {
-  if (a.kind == Kind::kInt && b.kind == Kind::kInt)
+  if (a.kind == b.kind && (a.kind == Kind::kInt || a.kind == Kind::kTime || a.kind == Kind::kDuration))
     return a.i < b.i ? Order::kLess : a.i > b.i ? Order::kGreater : Order::kEqual;
+  if (a.kind == Kind::kFloat && b.kind == Kind::kInt && b.i >= -(int64_t{1} << 53) && b.i <= (int64_t{1} << 53)) {
+    double y = static_cast<double>(b.i);  // exact
+    return a.f < y ? Order::kLess : a.f > y ? Order::kGreater : a.f == y ? Order::kEqual : Order::kUnordered;
+  }
   return compare(a, b);
 }
 inline bool less(const Value& a, const Value& b) { return compare_fast(a, b) == Order::kLess; }
@@ -100,7 +119,13 @@ inline Value subtract(const Value& a, const Value& b) {
   return subtract_slow(a, b);
 }
 
-Value multiply(const Value& a, const Value& b);
+Value multiply_slow(const Value& a, const Value& b);
+inline Value multiply(const Value& a, const Value& b) {
+  int64_t r;
+  if (a.kind == Kind::kInt && b.kind == Kind::kInt)
+    return __builtin_mul_overflow(a.i, b.i, &r) ? Value::null() : Value::integer(r);
+  return multiply_slow(a, b);
+}
 Value divide(const Value& a, const Value& b);
 Value modulo(const Value& a, const Value& b);
 // Unary minus: int (INT_MIN → null), float, duration (INT_MIN ms → null); else null.

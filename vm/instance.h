@@ -1,0 +1,75 @@
+// instance.h — the persistent state of one journey instance (a suspended coroutine) and its
+// byte encoding. A suspended instance holds only what the body needs after the wait: the resume
+// pc, the wait, `let` locals, per-send occurrence counts and a pending deferred send — all owned
+// here (strings, lists and object snapshots are copied in by freeze()), never on a C++ stack.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vm/host.h"
+#include "vm/value.h"
+
+namespace laud::vm {
+
+enum class WaitKind : uint8_t {
+  kNone,
+  kUntil,         // resume at `until` (wait D, wait until T, wait until HH:MM)
+  kUpTo,          // resume at `until` (timeout) or on an event matching a branch of waits[desc]
+  kDeferredSend,  // quiet hours: at `until` make the pending send of sends[desc], then go on
+};
+
+struct WaitState {
+  WaitKind kind = WaitKind::kNone;
+  int64_t until = 0;      // ms since the epoch
+  uint32_t desc = 0xFFFFFFFF;
+};
+
+// Objects kept across a wait are snapshots owned by the instance: a Value of kind kObject whose
+// `size` is kSnapshotObject and whose `object` points to an ObjectSnapshot.
+inline constexpr uint32_t kSnapshotObject = 0xFFFFFFFF;
+struct ObjectSnapshot {
+  const ObjectEntry* entries = nullptr;
+  uint32_t count = 0;
+};
+inline bool is_snapshot(const Value& v) { return v.kind == Kind::kObject && v.size == kSnapshotObject; }
+Value snapshot_field(const Value& snapshot, std::string_view key);
+
+struct InstanceState {
+  uint64_t module_hash = 0;
+  uint32_t journey = 0xFFFFFFFF;
+  uint32_t pc = 0;
+  WaitState wait;
+  std::vector<Value> locals;          // registers [0, num_locals) of the body
+  std::vector<uint32_t> send_counts;  // OCC per SendDesc::index_in_journey
+  std::vector<Value> pending_with;    // kDeferredSend: `to`, then the `with` values
+  uint32_t pending_occurrence = 0;
+  std::string error;                  // Stop::kError: what went wrong
+
+  InstanceState() = default;
+  InstanceState(const InstanceState&) = delete;
+  InstanceState& operator=(const InstanceState&) = delete;
+  InstanceState(InstanceState&&) = default;
+  InstanceState& operator=(InstanceState&&) = default;
+
+  // Copies every string, list and object reachable from locals and pending_with into storage
+  // owned by this state (host objects via Host::object_entries), dropping storage no longer used.
+  void freeze(Host& host);
+
+  // Compact bytes (varints, length-prefixed strings) and back. decode() never trusts a length and
+  // returns false on any malformed input.
+  std::string encode() const;
+  static bool decode(std::string_view bytes, InstanceState& out, std::string* error = nullptr);
+
+ private:
+  friend class Freezer;
+  std::deque<std::string> texts_;
+  std::deque<std::vector<Value>> lists_;
+  std::deque<std::vector<ObjectEntry>> entries_;
+  std::deque<ObjectSnapshot> objects_;
+};
+
+}  // namespace laud::vm
