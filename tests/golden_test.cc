@@ -2,6 +2,7 @@
 //   diagnostics/NAME.journey (or NAME/ with several files) → NAME.expected: `laudc check` text output;
 //     NAME.json.expected, where present, holds the --diagnostics=json output too.
 //   parse/*.journey must check clean (no diagnostics at all); examples/ checks clean as one module.
+//   dis/NAME.journey → NAME.dis: the module's disassembly (`laudc dis --source`) after codegen.
 // UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
 #include <gtest/gtest.h>
 
@@ -11,7 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/codegen.h"
 #include "compiler/driver.h"
+#include "vm/disasm.h"
 
 namespace fs = std::filesystem;
 using laud::compiler::Compilation;
@@ -131,5 +134,26 @@ TEST(Examples, CheckCleanAsOneModule) {
   for (auto& d : c.module.decls) journeys += d->kind == laud::compiler::ast::DeclKind::kJourney;
   EXPECT_GE(journeys, 6u);
 }
+
+// ---------------------------------------------------------------- disassembly goldens
+
+class DisassemblyGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(DisassemblyGolden, MatchesExpected) {
+  fs::path input = kGolden / "dis" / GetParam();
+  Compilation c;
+  std::vector<std::string> texts;
+  for (const fs::path& f : case_files(input)) {
+    texts.push_back(read_file(f));
+    add_source(c, fs::relative(f, kGolden).generic_string(), texts.back());
+  }
+  laud::vm::Module m;
+  ASSERT_TRUE(laud::compiler::compile(c, m)) << c.diags.render_text();
+  EXPECT_TRUE(c.diags.all().empty()) << c.diags.render_text();
+  compare_or_update(input.parent_path() / (input.stem().string() + ".dis"), laud::vm::disassemble(m, &texts));
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, DisassemblyGolden, testing::ValuesIn(list_cases(kGolden / "dis", true)),
+                         test_name);
 
 }  // namespace
