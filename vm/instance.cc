@@ -1,6 +1,7 @@
 // instance.cc — freezing an instance's values into owned storage, and its byte encoding:
 // u64 module hash | varint journey, pc | wait (u8 kind, zigzag until, varint desc) |
-// values (locals) | varint counts (send_counts) | values (pending_with) | varint occurrence.
+// values (locals) | varint counts (send_counts) | values (pending_with) | varint occurrence |
+// value (deferred_event).
 // A value is a kind byte and its payload; strings are length-prefixed; lists and objects nest.
 #include "vm/instance.h"
 
@@ -75,6 +76,7 @@ void InstanceState::freeze(Host& host) {
   Freezer fz(fresh, &host);
   for (Value& v : locals) v = fz.copy(v);
   for (Value& v : pending_with) v = fz.copy(v);
+  deferred_event = fz.copy(deferred_event);
   texts_ = std::move(fresh.texts_);
   lists_ = std::move(fresh.lists_);
   entries_ = std::move(fresh.entries_);
@@ -238,6 +240,7 @@ std::string InstanceState::encode() const {
   put_varint(out, pending_with.size());
   for (const Value& v : pending_with) put_value(out, v);
   put_varint(out, pending_occurrence);
+  put_value(out, deferred_event);
   return out;
 }
 
@@ -260,6 +263,7 @@ bool InstanceState::decode(std::string_view bytes, InstanceState& out, std::stri
   n = r.count();
   for (uint64_t i = 0; i < n && r.ok(); ++i) out.pending_with.push_back(read_value(r, fz, 0));
   out.pending_occurrence = static_cast<uint32_t>(r.varint());
+  out.deferred_event = read_value(r, fz, 0);
   if (!r.ok() || !r.done()) {
     if (error) *error = "malformed instance state";
     out = InstanceState();

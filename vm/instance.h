@@ -47,6 +47,9 @@ struct InstanceState {
   std::vector<uint32_t> send_counts;  // OCC per SendDesc::index_in_journey
   std::vector<Value> pending_with;    // kDeferredSend: `to`, then the `with` values
   uint32_t pending_occurrence = 0;
+  // kDeferredSend: the current event when the send was deferred, so that `event` after the send
+  // (still valid at compile time: no wait in between) reads the same event when the instance goes on.
+  Value deferred_event;
   std::string error;                  // Stop::kError: what went wrong
 
   InstanceState() = default;

@@ -36,6 +36,7 @@ struct Interpreter::Frame {
   // journeys only
   InstanceState* state = nullptr;
   uint32_t steps = 0;
+  const Value* event_override = nullptr;  // resumed after a deferred send: the event of that time
 };
 
 Interpreter::Interpreter(const Module& module) : module_(module) { stack_.resize(kStackValues); }
@@ -141,6 +142,7 @@ RunResult Interpreter::run(InstanceState& state, const Resume& resume, Host& hos
       break;
   }
   if (result.stop != Stop::kWait) state.wait = WaitState{};
+  if (state.wait.kind != WaitKind::kDeferredSend) state.deferred_event = Value();
   stack_top_ = saved_top;
   return result;
 }
@@ -189,6 +191,7 @@ bool Interpreter::start_or_resume(Frame& f, const Resume& resume, Host& host) {
       req.resumed = true;
       host.send(req);
       st.pending_with.clear();
+      f.event_override = &st.deferred_event;
       return true;
     }
     case WaitKind::kNone:
@@ -237,7 +240,7 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
     L_LOADFALSE: R[i.a] = Value::boolean(false); NEXT();
     L_MOVE: R[i.a] = R[i.b()]; NEXT();
     L_CUSTOMER: R[i.a] = host.customer(); NEXT();
-    L_EVENT: R[i.a] = host.event(); NEXT();
+    L_EVENT: R[i.a] = f.event_override ? *f.event_override : host.event(); NEXT();
     L_TRIGGER: R[i.a] = host.trigger(); NEXT();
     L_NOW: R[i.a] = Value::time(host.now()); NEXT();
     L_FIELD: R[i.a] = field(R[i.b()], K[i.c()].str(), i.c(), host); NEXT();
