@@ -44,9 +44,12 @@ class Arena {
   void reset() {
     current_ = 0;
     used_ = 0;
+    retired_ = 0;
   }
 
   size_t heap_blocks() const { return blocks_.size(); }
+  // Bytes handed out since the last reset (an upper bound: block tails skipped count too).
+  size_t bytes_in_use() const { return retired_ + used_; }
 
  private:
   struct Block {
@@ -56,6 +59,7 @@ class Arena {
 
   void* allocate_slow(size_t n, size_t align) {
     // Move to the next kept block that fits, or add one.
+    if (current_ < blocks_.size()) retired_ += blocks_[current_].size;
     while (++current_ < blocks_.size()) {
       if (n + align <= blocks_[current_].size) {
         used_ = 0;
@@ -73,6 +77,7 @@ class Arena {
   std::vector<Block> blocks_;
   size_t current_ = 0;
   size_t used_ = 0;
+  size_t retired_ = 0;  // sizes of the blocks filled since the last reset
 };
 
 }  // namespace laud::vm

@@ -161,6 +161,11 @@ bool Interpreter::start_or_resume(Frame& f, const Resume& resume, Host& host) {
     f.pc = 0;
     return true;
   }
+  if (st.module_hash != module_.content_hash || st.locals.size() != f.fn->num_locals ||
+      st.pc >= f.fn->code.size()) {
+    last_error_ = "instance state does not belong to this module version";
+    return false;
+  }
   std::copy(st.locals.begin(), st.locals.end(), f.regs);
   WaitState w = st.wait;
   st.wait = WaitState{};
@@ -297,6 +302,7 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
     L_STEP:
       if (!f.state) return fail("STEP outside a journey");
       if (++f.steps > kMaxStepsPerActivation) return Exec::kRunaway;
+      if (arena_.bytes_in_use() > kMaxArenaBytes) return fail("activation used more than 64 MiB of scratch memory");
       NEXT();
     L_SEND: {
       if (!f.state || i.bx >= module_.sends.size()) return fail("bad SEND");

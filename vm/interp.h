@@ -18,7 +18,7 @@
 namespace laud::vm {
 
 inline constexpr uint32_t kMaxStepsPerActivation = 10'000;  // §7, §13: the 10,001st step ends the instance
-inline constexpr uint64_t kMaxInstructionsPerCall = 1'000'000;  // functions: a safety net only
+inline constexpr size_t kMaxArenaBytes = 64u << 20;  // scratch memory of one activation (checked per step)
 
 // Why a journey activation stopped.
 enum class Stop : uint8_t {
