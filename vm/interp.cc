@@ -322,6 +322,7 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
         st.pending_with.clear();
         st.pending_with.push_back(req.to);
         st.pending_with.insert(st.pending_with.end(), req.with.begin(), req.with.end());
+        st.deferred_event = f.event_override ? *f.event_override : host.event();
         f.pc = pc;
         return Exec::kSuspend;
       }
