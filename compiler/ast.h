@@ -118,6 +118,7 @@ struct Variant {   // `variant A 45% { ... }` or `control 10%`
   bool is_control = false;
   bool has_block = false;
   uint32_t basis_points = 0;  // 45% -> 4500, 33.33% -> 3333
+  bool percent_ok = true;     // false when the percent literal was invalid (already reported)
   Span percent_span;
   Block body;
   Span span;
@@ -212,6 +213,8 @@ struct Decl {
 
 struct Module {
   std::vector<std::unique_ptr<Decl>> decls;  // files in command-line order, then top to bottom
+  // Names of declarations that failed to parse (their uses are not reported as unknown again).
+  std::vector<std::string> broken_names;
 };
 
 std::string_view op_text(Op op);

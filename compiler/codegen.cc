@@ -374,6 +374,7 @@ bool compile(Compilation& c, vm::Module& out) {
   analyze_module(c.module, c.diags, &sema);
   analyze_flow(c.module, c.diags);
   c.diags.sort();
+  suppress_cascades(c);
   if (c.diags.has_errors()) return false;
   return generate(c.module, sema, c.sources, out, c.diags);
 }

@@ -142,9 +142,6 @@ bool FnGen::reads_register(const ast::Expr& e, Reg r) const {
     todo.pop_back();
     if (!x) continue;
     if (x->kind == ExprKind::kName && local_reg(*x) == r) return true;
-    if (x->kind == ExprKind::kRoot && x->root == ast::Root::kEvent && event.kind == EventSource::kRegister &&
-        event.reg == r)
-      return true;
     todo.push_back(x->lhs.get());
     todo.push_back(x->rhs.get());
     for (const ast::ExprPtr& item : x->items) todo.push_back(item.get());
@@ -222,10 +219,6 @@ void FnGen::expr_to(const ast::Expr& e, Reg dst) {
   }
 }
 
-bool FnGen::root_is_trigger(const ast::Expr& root) const {
-  return root.root == ast::Root::kTrigger || (root.root == ast::Root::kEvent && event.kind == EventSource::kTriggerOp);
-}
-
 void FnGen::note_trigger_field(std::string_view field) {
   if (journey) journey->trigger_fields.emplace(field);
 }
@@ -235,7 +228,7 @@ vm::Op FnGen::root_op(const ast::Expr& root) const {
     case ast::Root::kCustomer: return Op::CUSTOMER;
     case ast::Root::kNow: return Op::NOW;
     case ast::Root::kTrigger: return Op::TRIGGER;
-    case ast::Root::kEvent: return event.kind == EventSource::kTriggerOp ? Op::TRIGGER : Op::EVENT;
+    case ast::Root::kEvent: return Op::EVENT;
   }
   return Op::CUSTOMER;
 }
@@ -253,17 +246,16 @@ namespace {
 
 // Counts the roots of `e` by opcode: [0] CUSTOMER, [1] EVENT, [2] TRIGGER (aggregates' `where`
 // are their own functions and are not entered).
-void count_roots(const ast::Expr* e, const EventSource& event, int uses[3]) {
+void count_roots(const ast::Expr* e, int uses[3]) {
   for (; e; e = e->lhs.get()) {
     if (e->kind == ExprKind::kRoot) {
       if (e->root == ast::Root::kCustomer) ++uses[0];
+      if (e->root == ast::Root::kEvent) ++uses[1];
       if (e->root == ast::Root::kTrigger) ++uses[2];
-      if (e->root == ast::Root::kEvent && event.kind != EventSource::kRegister)
-        ++uses[event.kind == EventSource::kTriggerOp ? 2 : 1];
       return;
     }
-    if (e->rhs) count_roots(e->rhs.get(), event, uses);
-    for (const ast::ExprPtr& item : e->items) count_roots(item.get(), event, uses);
+    if (e->rhs) count_roots(e->rhs.get(), uses);
+    for (const ast::ExprPtr& item : e->items) count_roots(item.get(), uses);
   }
 }
 
@@ -271,7 +263,7 @@ void count_roots(const ast::Expr* e, const EventSource& event, int uses[3]) {
 
 void FnGen::cache_roots(const std::vector<const ast::Expr*>& exprs) {
   int uses[3] = {0, 0, 0};
-  for (const ast::Expr* e : exprs) count_roots(e, event, uses);
+  for (const ast::Expr* e : exprs) count_roots(e, uses);
   Reg* slots[3] = {&cache_.customer, &cache_.event, &cache_.trigger};
   const Op ops[3] = {Op::CUSTOMER, Op::EVENT, Op::TRIGGER};
   for (int k = 0; k < 3; ++k) {
@@ -281,9 +273,8 @@ void FnGen::cache_roots(const std::vector<const ast::Expr*>& exprs) {
   }
 }
 
-// A register holding `root`: the hidden event local, a cached root, or `scratch` loaded.
+// A register holding `root`: a cached root, or `scratch` loaded.
 Reg FnGen::base_of_root(const ast::Expr& root, Reg scratch) {
-  if (root.root == ast::Root::kEvent && event.kind == EventSource::kRegister) return event.reg;
   Op op = root_op(root);
   Reg cached = cached_root(op);
   if (cached != vm::kNone) return cached;
@@ -293,7 +284,7 @@ Reg FnGen::base_of_root(const ast::Expr& root, Reg scratch) {
 
 // A root into `dst`. `bare`: the whole object is used (not just a field of it).
 void FnGen::root_to(const ast::Expr& e, Reg dst, bool bare) {
-  if (bare && root_is_trigger(e) && journey) journey->all_trigger_fields = true;
+  if (bare && e.root == ast::Root::kTrigger && journey) journey->all_trigger_fields = true;
   Reg r = base_of_root(e, dst);
   if (r != dst) emit(Instr::abc(Op::MOVE, static_cast<uint16_t>(dst), static_cast<uint16_t>(r), 0));
 }
@@ -303,8 +294,8 @@ void FnGen::member_to(const ast::Expr& e, Reg dst) {
   Reg m = mark();
   Reg b = dst;
   if (base.kind == ExprKind::kRoot) {
-    if (root_is_trigger(base)) note_trigger_field(e.name.text);
-    b = base_of_root(base, dst);  // a cached root or the hidden event local is used in place
+    if (base.root == ast::Root::kTrigger) note_trigger_field(e.name.text);
+    b = base_of_root(base, dst);  // a cached root is used in place
   } else {
     b = reg_of(base, dst);
   }
@@ -328,7 +319,7 @@ void FnGen::index_to(const ast::Expr& e, Reg dst) {
   Reg scratch = (is_temp(dst) || !reads_register(idx, dst)) ? dst : alloc();
   Reg b = scratch;
   if (base.kind == ExprKind::kRoot) {
-    if (root_is_trigger(base)) {
+    if (base.root == ast::Root::kTrigger) {
       if (string_key)
         note_trigger_field(key->s);
       else if (journey)

@@ -34,24 +34,14 @@ struct Operand {
   uint32_t index = 0;
 };
 
-// How `event` compiles in the code being generated (docs/bytecode.md, codegen section).
-struct EventSource {
-  enum Kind : uint8_t {
-    kEventOp,    // EVENT: filters (the candidate or past event), steps inside an `on` branch
-    kTriggerOp,  // TRIGGER: body steps where `event` is the trigger event (recorded in trigger_fields)
-    kRegister,   // a hidden local holding the event that resumed an `on` branch
-  } kind = kEventOp;
-  Reg reg = 0;
-};
-
 // Facts about one journey collected while its functions are generated.
 struct JourneyCtx {
   uint32_t index = 0;  // into SemaResult::journeys and Module::journeys
   const JourneyInfo* info = nullptr;
   std::string name;
   std::set<std::string> trigger_fields;
-  bool all_trigger_fields = false;  // a bare `trigger` (or `event` standing for it) is read
-  uint32_t num_locals = 0;          // sema's locals, then hidden event registers
+  bool all_trigger_fields = false;  // a bare `trigger` (or `trigger[expr]`) is read
+  uint32_t num_locals = 0;          // the body's `let` locals
 };
 
 class ModuleGen {
@@ -154,7 +144,6 @@ class FnGen {
   RootCache root_cache() const { return cache_; }
   void set_root_cache(RootCache c) { cache_ = c; }
 
-  EventSource event;
   JourneyCtx* journey;
   vm::Function& fn() { return fn_; }
   ModuleGen& gen() { return g_; }
@@ -168,13 +157,12 @@ class FnGen {
   void list_to(const ast::Expr& e, Reg dst);
   void call_to(const ast::Expr& e, Reg dst);
   void root_to(const ast::Expr& e, Reg dst, bool bare);
-  bool root_is_trigger(const ast::Expr& root) const;
   void note_trigger_field(std::string_view field);
   Reg local_reg(const ast::Expr& e) const;  // kNone unless e names a local
   bool reads_register(const ast::Expr& e, Reg r) const;
   vm::Op root_op(const ast::Expr& root) const;   // CUSTOMER / EVENT / TRIGGER / NOW
   Reg cached_root(vm::Op op) const;              // kNone unless cached
-  Reg base_of_root(const ast::Expr& root, Reg scratch);  // a register holding the root
+  Reg base_of_root(const ast::Expr& root, Reg scratch);  // a cached root, or `scratch` loaded
 
   ModuleGen& g_;
   vm::Function fn_;

@@ -1,7 +1,6 @@
 // codegen_journey.cc — journey bodies to bytecode. Every statement starts with STEP; locals are
-// registers [0, L); steps use `event` as flow.h says (TRIGGER before any wait, EVENT or a hidden
-// local inside `on` branches); waits, splits and `wait up to` branches become descriptors whose
-// targets are absolute pcs; `goto` is a JMP to the label's STEP.
+// registers [0, L), temporaries are freed per statement; waits, splits and `wait up to` branches
+// become descriptors whose targets are absolute pcs; `goto` is a JMP to the label's STEP.
 #include "compiler/builtins.h"
 #include "compiler/codegen_internal.h"
 
@@ -12,30 +11,6 @@ using vm::Instr;
 using vm::Op;
 
 namespace {
-
-bool reads_event(const ast::Expr* e) {
-  std::vector<const ast::Expr*> todo{e};
-  while (!todo.empty()) {
-    const ast::Expr* x = todo.back();
-    todo.pop_back();
-    if (!x) continue;
-    if (x->kind == ast::ExprKind::kRoot && x->root == ast::Root::kEvent) return true;
-    todo.push_back(x->lhs.get());
-    todo.push_back(x->rhs.get());
-    for (const ast::ExprPtr& item : x->items) todo.push_back(item.get());
-  }
-  return false;  // an aggregate's `where` is its own function: its `event` is the past event
-}
-
-// Whether a statement's own expressions (not those of nested steps) read `event`.
-bool stmt_reads_event(const ast::Stmt& s) {
-  if (reads_event(s.to.get()) || reads_event(s.value.get()) || reads_event(s.target.get())) return true;
-  for (const ast::WithEntry& w : s.with)
-    if (reads_event(w.value.get())) return true;
-  for (const ast::IfArm& arm : s.arms)
-    if (reads_event(arm.cond.get())) return true;
-  return false;
-}
 
 // The expressions a statement evaluates itself (not those of nested steps).
 std::vector<const ast::Expr*> own_exprs(const ast::Stmt& s) {
@@ -60,10 +35,7 @@ class BodyGen {
   BodyGen(ModuleGen& g, JourneyCtx& j, const ast::Decl& d) : g_(g), j_(j), d_(d), flow_(journey_flow(g.m, d)) {}
 
   uint32_t run(uint32_t& num_sends) {
-    uint32_t locals = static_cast<uint32_t>(j_.info->locals.size());
-    uint32_t next = locals;
-    plan_hidden(d_.body, next);
-    j_.num_locals = next;
+    j_.num_locals = static_cast<uint32_t>(j_.info->locals.size());
     FnGen f(g_, j_.name + ": body", vm::FunctionKind::kJourney, d_.span, &j_, j_.num_locals);
     f_ = &f;
     block(d_.body);
@@ -77,56 +49,6 @@ class BodyGen {
   }
 
  private:
-  // ---- hidden event registers: an `on` branch whose steps read `event` after a send (which may
-  // suspend for quiet hours and resume from a timer, with no current event) keeps its event in a
-  // local, live from the branch's start to its first wait.
-  void plan_hidden(const ast::Block& b, uint32_t& next) {
-    for (const ast::StmtPtr& sp : b) {
-      if (!sp) continue;
-      for (const ast::OnBranch& br : sp->branches) {
-        if (branch_needs_hidden(br)) hidden_[&br] = next++;
-        plan_hidden(br.body, next);
-      }
-      for (const ast::IfArm& arm : sp->arms) plan_hidden(arm.body, next);
-      for (const ast::Variant& v : sp->variants) plan_hidden(v.body, next);
-      if (sp->timeout) plan_hidden(*sp->timeout, next);
-    }
-  }
-
-  bool branch_needs_hidden(const ast::OnBranch& br) {
-    bool seen_send = false, needed = false;
-    scan_branch(br, br.body, seen_send, needed);
-    return needed;
-  }
-
-  void scan_branch(const ast::OnBranch& br, const ast::Block& b, bool& seen_send, bool& needed) {
-    for (const ast::StmtPtr& sp : b) {
-      if (!sp) continue;
-      const StepFlow* sf = flow_.find(sp.get());
-      bool mine = sf && sf->branch == &br && sf->event == EventRef::kResume;
-      if (mine && seen_send && stmt_reads_event(*sp)) needed = true;
-      if (mine && sp->kind == StmtKind::kSend) seen_send = true;
-      for (const ast::IfArm& arm : sp->arms) scan_branch(br, arm.body, seen_send, needed);
-      for (const ast::Variant& v : sp->variants) scan_branch(br, v.body, seen_send, needed);
-    }
-  }
-
-  void clear_hidden() {
-    for (Reg r : active_hidden_) f_->emit(Instr::abx(Op::LOADNULL, static_cast<uint16_t>(r), 0));
-  }
-
-  void set_event_source(const ast::Stmt& s) {
-    const StepFlow* sf = flow_.find(&s);
-    f_->event = EventSource{};
-    if (!sf) return;
-    if (sf->event == EventRef::kTrigger) {
-      f_->event.kind = EventSource::kTriggerOp;
-    } else if (sf->event == EventRef::kResume) {
-      auto it = hidden_.find(sf->branch);
-      if (it != hidden_.end()) f_->event = EventSource{EventSource::kRegister, it->second};
-    }
-  }
-
   // ---- statements
   void block(const ast::Block& b) {
     for (const ast::StmtPtr& sp : b)
@@ -134,7 +56,6 @@ class BodyGen {
   }
 
   void stmt(const ast::Stmt& s) {
-    set_event_source(s);
     f_->debug(s.span);
     step_pc_[&s] = f_->pc();
     f_->emit(Instr::abx(Op::STEP, 0, g_.add_step(s)));
@@ -182,7 +103,6 @@ class BodyGen {
   void simple_wait(Op op, const ast::Stmt& s) {
     Reg r = s.value ? f_->reg_of(*s.value) : f_->alloc();
     if (!s.value) f_->emit(Instr::abx(Op::LOADNULL, static_cast<uint16_t>(r), 0));
-    clear_hidden();
     f_->emit(Instr::abx(op, static_cast<uint16_t>(r), vm::kNone));
   }
 
@@ -202,7 +122,6 @@ class BodyGen {
       w.days = s.days;
       g_.out.waits.push_back(std::move(w));
     }
-    clear_hidden();
     f_->emit(Instr::abx(Op::WAITLOCAL, static_cast<uint16_t>(r), it->second));
   }
 
@@ -223,23 +142,13 @@ class BodyGen {
       }
       desc.branches.push_back(std::move(wb));
     }
-    clear_hidden();
     f_->emit(Instr::abx(Op::WAITUPTO, static_cast<uint16_t>(r), index));
     f_->release(m);  // the duration is dead once the wait is set
     Label after;
     for (size_t i = 0; i < s.branches.size(); ++i) {
       const ast::OnBranch& br = s.branches[i];
       desc.branches[i].target = f_->pc();
-      auto hidden = hidden_.find(&br);
-      if (hidden != hidden_.end()) {
-        f_->emit(Instr::abx(Op::EVENT, static_cast<uint16_t>(hidden->second), 0));
-        active_hidden_.push_back(hidden->second);
-      }
       block(br.body);
-      if (hidden != hidden_.end()) {
-        active_hidden_.pop_back();
-        if (falls_through(br.body)) f_->emit(Instr::abx(Op::LOADNULL, static_cast<uint16_t>(hidden->second), 0));
-      }
       bool last = i + 1 == s.branches.size() && !s.timeout;
       if (!last && falls_through(br.body)) f_->emit_jump(Op::JMP, 0, after);
     }
@@ -258,7 +167,6 @@ class BodyGen {
         continue;
       }
       Label next;
-      set_event_source(s);  // the previous arm's steps changed it
       f_->jump_if_not(*arm.cond, next);
       block(arm.body);
       if (i + 1 < s.arms.size() && falls_through(arm.body)) f_->emit_jump(Op::JMP, 0, end);
@@ -337,8 +245,6 @@ class BodyGen {
   FnGen* f_ = nullptr;
   std::unordered_map<const ast::Stmt*, uint32_t> step_pc_;
   std::vector<std::pair<uint32_t, const ast::Stmt*>> gotos_;
-  std::unordered_map<const ast::OnBranch*, Reg> hidden_;
-  std::vector<Reg> active_hidden_;
   std::unordered_map<uint32_t, uint32_t> local_waits_;
   uint32_t sends_ = 0;
 };

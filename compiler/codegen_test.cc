@@ -124,6 +124,39 @@ TEST(Codegen, ModuleFileRoundTripKeepsTheListing) {
   EXPECT_EQ(vm::disassemble(loaded), vm::disassemble(*a.m));
 }
 
+TEST(Disassembler, SurvivesOutOfRangeOperandsAndAlteredModules) {
+  // An unverified module: every index out of range prints as `?`.
+  vm::Module bad;
+  vm::Function fn;
+  fn.name = "bad";
+  for (uint32_t op = 0; op < vm::kOpCount; ++op)
+    fn.code.push_back(vm::Instr::abc(static_cast<Op>(op), 7, 999, 999, vm::kConstB | vm::kConstC));
+  fn.code.push_back(vm::Instr::abx(Op::SEND, 1, 12345));
+  fn.debug.push_back({0, 42, 1, 1});
+  bad.functions.push_back(std::move(fn));
+  std::vector<std::string> no_sources;
+  EXPECT_NE(vm::disassemble(bad, &no_sources).find("?"), std::string::npos);
+
+  // Altered module files: whatever loads (and so verifies) disassembles.
+  Compiled r = compile_files(journey_files(kRoot / "examples"));
+  ASSERT_TRUE(r.ok);
+  const std::string bytes = vm::write_module(*r.m);
+  uint64_t seed = 12345;
+  auto next = [&] { return seed = seed * 6364136223846793005ULL + 1442695040888963407ULL; };
+  int loaded = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string b = bytes;
+    for (int k = 0; k < 1 + round % 4; ++k) b[(next() >> 33) % b.size()] = static_cast<char>(next() >> 56);
+    vm::reseal_module(b);
+    vm::Module m;
+    std::string error;
+    if (!vm::read_module(b, m, &error)) continue;
+    ++loaded;
+    EXPECT_FALSE(vm::disassemble(m).empty());
+  }
+  EXPECT_GT(loaded, 0);
+}
+
 class ParseProgram : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ParseProgram, CompilesAndVerifies) {
@@ -205,7 +238,7 @@ TEST(Codegen, TriggerFieldsAreWhatTheJourneyReads) {
       "  on order\n"
       "  key trigger.order_id\n"
       "  exit on refund where event.id == trigger.refund_of\n"
-      "  let amount = event.amount\n"  // `event` before any wait: the trigger
+      "  let amount = event.amount\n"  // `event` (EVENT): not a trigger field
       "  wait up to 1d {\n"
       "    on paid where event.order == trigger[\"order no\"] { p: send email \"p\" with { e: event.x } }\n"
       "  }\n"
@@ -222,7 +255,7 @@ TEST(Codegen, TriggerFieldsAreWhatTheJourneyReads) {
       "}\n");
   ASSERT_TRUE(r.ok) << r.c->diags.render_text();
   EXPECT_EQ(r.m->journeys[0].trigger_fields,
-            (std::vector<std::string>{"$time", "amount", "items", "order no", "order_id", "refund_of"}));
+            (std::vector<std::string>{"$time", "items", "order no", "order_id", "refund_of"}));
   EXPECT_EQ(r.m->journeys[1].trigger_fields, (std::vector<std::string>{"*"}));
   EXPECT_TRUE(r.m->journeys[2].trigger_fields.empty());
 }
@@ -364,6 +397,25 @@ TEST_F(Run, OperatorsAndConstants) {
   EXPECT_EQ(eval("customer.tags[1]", c), "\"vip\"");
   EXPECT_EQ(eval("upper(\"abc\") + lower(customer.s)", c), "\"ABCada\"");
   EXPECT_EQ(eval("1d + 12h", c), "\"1d12h\"");
+}
+
+TEST_F(Run, EventAfterADeferredSendIsStillTheTrigger) {
+  start(
+      "journey t {\n on e\n"
+      " first: send email \"first\" with { n: event.n }\n"
+      " second: send email \"second\" with { n: event.n, t: trigger.n }\n}\n",
+      "{}", R"({"n":3})");
+  host_->defer_sends_until(5'000'000);
+  state_ = vm::InstanceState{};
+  state_.journey = 0;
+  last_ = interp_->run(state_, vm::Resume{}, *host_);
+  ASSERT_EQ(last_.stop, vm::Stop::kWait);
+  host_->sends.clear();
+  host_->clear_event();  // woken by a timer
+  host_->set_now(5'000'000);
+  last_ = interp_->run(state_, vm::Resume{vm::Resume::kTimer, 0}, *host_);
+  EXPECT_EQ(last_.stop, vm::Stop::kEnd);
+  EXPECT_EQ(vars(), (std::vector<std::string>{R"({"n":3})", R"({"n":3,"t":3})"}));
 }
 
 TEST_F(Run, EventBeforeAWaitIsTheTrigger) {

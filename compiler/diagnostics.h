@@ -56,6 +56,18 @@ class Diagnostics {
   bool has_errors() const { return errors_ > 0; }
   // Orders diagnostics by file, then position, keeping report order for ties.
   void sort();
+  // Drops the diagnostics for which `drop` is true, keeping the order and the counts right.
+  template <typename Pred>
+  void remove_if(Pred drop) {
+    std::vector<Diagnostic> kept;
+    errors_ = 0;
+    for (Diagnostic& d : diags_) {
+      if (drop(d)) continue;
+      if (d.severity == Severity::kError) ++errors_;
+      kept.push_back(std::move(d));
+    }
+    diags_ = std::move(kept);
+  }
 
   std::string render_text(bool color = false) const;
   std::string render_json() const;  // JSON Lines: one diagnostic per line

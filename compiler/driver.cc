@@ -44,9 +44,42 @@ void add_source(Compilation& c, std::string name, std::string text, const FrontE
   parse_added(c, id, limits);
 }
 
+// Later errors that only restate an earlier one: a semantic error inside the span of a literal or
+// syntax error (the bad literal became null), a second error on exactly the same span, and an
+// "unknown name" for a declaration that failed to parse.
+void suppress_cascades(Compilation& c) {
+  std::vector<Span> lexical;
+  for (const Diagnostic& d : c.diags.all())
+    if (d.severity == Severity::kError && diag_code_name(d.code).substr(0, 3) == "E01") lexical.push_back(d.span);
+  auto inside = [](const Span& outer, const Span& s) {
+    return outer.file == s.file && s.begin < std::max(outer.end, outer.begin + 1) && outer.begin < std::max(s.end, s.begin + 1);
+  };
+  auto source_text = [&](const Span& s) {
+    return c.sources.file(s.file).text().substr(s.begin, s.end - s.begin);
+  };
+  std::vector<Span> seen;
+  c.diags.remove_if([&](const Diagnostic& d) {
+    if (d.severity != Severity::kError || d.span.line == 0) return false;
+    bool lexical_code = diag_code_name(d.code).substr(0, 3) == "E01";
+    if (!lexical_code)
+      for (const Span& l : lexical)
+        if (inside(l, d.span)) return true;
+    for (const Span& s : seen)
+      if (s.file == d.span.file && s.begin == d.span.begin && s.end == d.span.end) return true;
+    seen.push_back(d.span);
+    if (d.code == DiagCode::E0200 || d.code == DiagCode::E0201) {
+      std::string_view name = source_text(d.span);
+      for (const std::string& b : c.module.broken_names)
+        if (b == name) return true;
+    }
+    return false;
+  });
+}
+
 bool analyze(Compilation& c) {
   analyze_module_and_flow(c.module, c.diags, nullptr);
   c.diags.sort();
+  suppress_cascades(c);
   return !c.diags.has_errors();
 }
 

@@ -29,6 +29,9 @@ struct Compilation {
 bool add_file(Compilation& c, const std::string& path, const FrontEndLimits& limits = {});
 void add_source(Compilation& c, std::string name, std::string text, const FrontEndLimits& limits = {});
 
+// Drops errors that only restate an earlier one (see driver.cc); analyze() and compile() call it.
+void suppress_cascades(Compilation& c);
+
 // Runs semantic analysis over everything added so far. Returns true when there are no errors.
 bool analyze(Compilation& c);
 

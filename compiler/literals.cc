@@ -129,7 +129,9 @@ bool scan_amount(std::string_view word, size_t& i, int64_t& value, LiteralError&
     } else {
       int d = word[i] - '0';
       if (value > (std::numeric_limits<int64_t>::max() - d) / 10) {
-        err = {start, i + 1 - start, "integer literal is too large", "the largest int is 9223372036854775807"};
+        size_t run_end = i;  // underline the whole run of digits
+        while (run_end < word.size() && (is_digit(word[run_end]) || word[run_end] == '_')) ++run_end;
+        err = {start, run_end - start, "integer literal is too large", "the largest int is 9223372036854775807"};
         return false;
       }
       value = value * 10 + d;
@@ -140,6 +142,17 @@ bool scan_amount(std::string_view word, size_t& i, int64_t& value, LiteralError&
 }
 
 std::optional<NumberWord> decode_duration(std::string_view word, LiteralError& err) {
+  // A run of two or more letters is a word, not units (`2days`, `5mins`): name it.
+  for (size_t i = 0; i < word.size();) {
+    size_t j = i;
+    while (j < word.size() && ((word[j] >= 'a' && word[j] <= 'z') || (word[j] >= 'A' && word[j] <= 'Z'))) ++j;
+    if (j - i >= 2) {
+      err = {i, j - i, "`" + std::string(word.substr(i, j - i)) + "` is not a duration unit; units are w d h m s",
+             "durations look like `90s`, `15m`, `1d12h`, `2w`"};
+      return std::nullopt;
+    }
+    i = j > i ? j : i + 1;
+  }
   vm::DurationError de;
   if (auto ms = vm::parse_duration_literal(word, &de)) return NumberWord{NumberKind::kDuration, *ms};
   err = {de.offset, de.length, de.message, "durations look like `90s`, `15m`, `1d12h`, `2w`"};

@@ -46,6 +46,7 @@ struct State {
 
   uint32_t depth = 0;
   const char* token_start = nullptr;  // where the current string or comment token began
+  const char* control_at = nullptr;   // the `control` keyword of the arm being parsed
   std::vector<ExprPtr> exprs;
   std::vector<uint32_t> expr_depths;
   std::vector<ast::Op> ops;
@@ -246,9 +247,8 @@ LAUD_ACTION(number_word) {
   Span span = st.span(in.begin(), in.end());
   auto n = decode_number_word(in.string_view(), err);
   if (!n) {
-    report_literal(st, in.begin(), err, err.message.find("duration") != std::string::npos ||
-                                             err.message.find("unit") != std::string::npos
-                                         ? DiagCode::E0104 : DiagCode::E0107);
+    bool all_digits = in.string_view().find_first_not_of("0123456789_") == std::string_view::npos;
+    report_literal(st, in.begin(), err, all_digits ? DiagCode::E0107 : DiagCode::E0104);
     push_leaf(st, ExprKind::kNull, span);
     return;
   }
@@ -259,6 +259,12 @@ LAUD_ACTION(number_word) {
 LAUD_ACTION(float_literal) {
   LiteralError err;
   Span span = st.span(in.begin(), in.end());
+  if (in.end() < st.end && is_ident_char(*in.end())) {
+    const char* e = in.end();
+    while (e < st.end && is_ident_char(*e)) ++e;
+    throw SyntaxError{in.begin(), static_cast<size_t>(e - in.begin()), DiagCode::E0104,
+                      "a duration takes whole numbers", "write `1d12h` rather than `1.5d`, or `90m` rather than `1.5h`"};
+  }
   auto v = decode_float(in.string_view(), err);
   if (!v) report_literal(st, in.begin(), err, DiagCode::E0107);
   push_leaf(st, v ? ExprKind::kFloat : ExprKind::kNull, span);
@@ -625,14 +631,17 @@ void add_variant(State& st, const Input& in, bool control) {
   const char* b = skip_space(in.begin(), in.end());
   ast::Variant v;
   v.is_control = control;
-  v.name = control ? ast::Name{"control", st.span(b, in.end())} : st.last_name;
+  const char* kw = control && st.control_at ? st.control_at : b;
+  v.name = control ? ast::Name{"control", st.span(kw, kw + 7)} : st.last_name;
   v.percent_span = st.span(b, in.end());
-  v.span = control ? v.percent_span : join(st.last_name.span, v.percent_span);
+  v.span = control ? join(st.span(kw, kw + 7), v.percent_span) : join(st.last_name.span, v.percent_span);
   auto bp = decode_percent(std::string_view(b, static_cast<size_t>(in.end() - b)), err);
   if (!bp) report_literal(st, b, err, DiagCode::E0108);
   v.basis_points = bp.value_or(0);
+  v.percent_ok = bp.has_value();
   st.stmts.back()->variants.push_back(std::move(v));
 }
+LAUD_ACTION(control_open) { st.control_at = skip_space(in.begin(), in.end()); } };
 LAUD_ACTION(variant_percent) { add_variant(st, in, false); } };
 LAUD_ACTION(control_percent) { add_variant(st, in, true); } };
 LAUD_ACTION(variant_block) {
@@ -1015,23 +1024,55 @@ bool starts_declaration(const char* p, const char* end) {
   return false;
 }
 
+// True when a declaration keyword at `p` really starts one (not a `with` key like `journey: ...`).
+bool starts_declaration_here(const char* p, const char* end) {
+  if (!starts_declaration(p, end)) return false;
+  const char* q = p;
+  while (q < end && is_ident_char(*q)) ++q;
+  while (q < end && (*q == ' ' || *q == '\t')) ++q;
+  return q == end || *q != ':';
+}
+
 // Where to resume after an error at `from` in the declaration that began at `decl`: the first line
 // at or after the error's own line that begins, after indentation, with a declaration keyword —
-// never the failed declaration itself, so the loop always moves forward.
+// outside comments and strings, and never the failed declaration itself, so the loop moves forward.
 const char* resync_point(const char* decl, const char* from, const char* end, const char* file_begin) {
-  const char* line = from;
-  while (line > file_begin && line[-1] != '\n') --line;
-  const char* q = line;
-  while (q < end && (*q == ' ' || *q == '\t')) ++q;
-  if (q > decl && starts_declaration(q, end)) return q;
   const char* p = from;
+  while (p > file_begin && p[-1] != '\n') --p;  // the start of the error's line
+  bool in_block = false;
+  // Whether the error's line starts inside a block comment: scan from the declaration's start.
+  for (const char* q = decl; q < p; ++q) {
+    if (in_block) {
+      if (q[0] == '*' && q + 1 < end && q[1] == '/') in_block = false, ++q;
+    } else if (q[0] == '/' && q + 1 < end && q[1] == '*') {
+      in_block = true, ++q;
+    } else if (q[0] == '/' && q + 1 < end && q[1] == '/') {
+      while (q < p && *q != '\n') ++q;
+    } else if (*q == '"') {
+      ++q;
+      while (q < p && *q != '"' && *q != '\n') q += (*q == '\\' && q + 1 < p) ? 2 : 1;
+    }
+  }
   while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    if (!nl) return end;
-    p = nl + 1;
-    const char* q = p;
-    while (q < end && (*q == ' ' || *q == '\t')) ++q;
-    if (starts_declaration(q, end)) return q;
+    if (!in_block) {
+      const char* q = p;
+      while (q < end && (*q == ' ' || *q == '\t')) ++q;
+      if (q > decl && starts_declaration_here(q, end)) return q;
+    }
+    // Walk to the next line, tracking block comments and skipping strings and line comments.
+    for (; p < end && *p != '\n'; ++p) {
+      if (in_block) {
+        if (p[0] == '*' && p + 1 < end && p[1] == '/') in_block = false, ++p;
+      } else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
+        in_block = true, ++p;
+      } else if (p[0] == '/' && p + 1 < end && p[1] == '/') {
+        while (p + 1 < end && p[1] != '\n') ++p;
+      } else if (*p == '"') {
+        while (p + 1 < end && p[1] != '"' && p[1] != '\n') p += (p[1] == '\\' && p + 2 < end) ? 2 : 1;
+        if (p + 1 < end && p[1] == '"') ++p;
+      }
+    }
+    if (p < end) ++p;
   }
   return end;
 }
@@ -1061,6 +1102,7 @@ bool parse_file(const SourceManager& sources, uint32_t file_id, ast::Module& mod
     return false;
   }
   const char* pos = text.data();
+  if (text.starts_with("\xEF\xBB\xBF")) pos += 3;  // a UTF-8 byte order mark is not content
   while (pos < st.end) {
     pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf, const char*> in(
         pos, st.end, sources.file(file_id).name().c_str());
@@ -1070,6 +1112,7 @@ bool parse_file(const SourceManager& sources, uint32_t file_id, ast::Module& mod
       if (in.empty() || skip_space(in.current(), st.end) == st.end) break;
       pos = in.current();
     } catch (const SyntaxError& e) {
+      if (st.decl && !st.decl->name.text.empty()) module.broken_names.emplace_back(st.decl->name.text);
       Diagnostic& d = diags.report(e.code, st.span(e.at, e.at + e.length), e.message);
       d.help = e.help;
       pos = resync_point(skip_space(pos, st.end), e.at, st.end, text.data());

@@ -89,6 +89,7 @@ const re2::RE2& Analyzer::regex(std::string_view pattern) {
 void Analyzer::report_unknown_name(const ast::Expr& e, const Scope& s) {
   Diagnostic& d = error(DiagCode::E0200, e.span, "unknown name `" + std::string(e.name.text) + "`");
   std::vector<std::string_view> candidates = const_names();
+  for (std::string_view root : {"customer", "event", "trigger", "now"}) candidates.push_back(root);
   if (s.journey && s.place == Place::kBody)
     for (const LocalInfo& local : s.journey->info->locals) {
       const LocalState* state = s.journey->locals.find(local.name);
@@ -154,7 +155,9 @@ ExprInfo Analyzer::root(const ast::Expr& e, const Scope& s) {
     case Place::kSetting:
       if (!is_event) return ok;
       error(DiagCode::E0400, e.span, "`event` is not available in " + std::string(s.what)).help =
-          "use `trigger.` to read the event that started this journey";
+          std::string_view(s.what).starts_with("`on schedule")
+              ? "a scheduled entry happens at a fixed time, with no event: write a constant time"
+              : "use `trigger.` to read the event that started this journey";
       return poisoned_info();
     case Place::kEntryWhere:
       if (is_event) return ok;
@@ -361,8 +364,9 @@ void Analyzer::check_operands(const ast::Expr& e, const ExprInfo& a, const ExprI
     bool text = has(a.kinds, Kind::kString) || has(b.kinds, Kind::kString);
     if (op == Op::kAdd && text) d->help = "to join text, convert with `string(...)`: `\"n=\" + string(x)`";
   }
-  if (d->help.empty() && !is_order_op(op) && op != Op::kIn)
-    d->help = "this operation is always null";
+  bool boolean_op = is_order_op(op) || op == Op::kIn || op == Op::kContains || op == Op::kStartsWith ||
+                    op == Op::kEndsWith || op == Op::kMatches;
+  if (d->help.empty()) d->help = boolean_op ? "this operation is always false" : "this operation is always null";
 }
 
 ExprInfo Analyzer::binary(const ast::Expr& e, const Scope& s) {

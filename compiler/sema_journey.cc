@@ -373,9 +373,11 @@ void Analyzer::split(const ast::Stmt& st, JourneyState& js) {
   uint32_t total = 0;
   auto key = [](const ast::Variant& x) { return x.name.text; };
   auto named = [](const ast::Variant& x) { return !x.is_control; };
+  bool percents_ok = true;  // an invalid percent was reported already: its sum means nothing
   for (size_t k = 0; k < st.variants.size(); ++k) {
     const ast::Variant& v = st.variants[k];
     total += v.basis_points;
+    percents_ok = percents_ok && v.percent_ok;
     if (v.is_control) {
       if (control) {
         Diagnostic& d = error(DiagCode::E0211, v.span, "a split has at most one `control`");
@@ -390,7 +392,7 @@ void Analyzer::split(const ast::Stmt& st, JourneyState& js) {
       previous(d, first->name.span);
     }
   }
-  if (total != 10000) {
+  if (total != 10000 && percents_ok) {
     error(DiagCode::E0401, head, "split percents sum to " + percent_text(total) + ", not 100%").help =
         "the variants (and `control`) must share exactly 100% of customers";
   }
@@ -417,8 +419,12 @@ void Analyzer::set(const ast::Stmt& st, const Scope& s) {
   if (!st.target) {
     // the parser reported it
   } else if (!is_root_customer(t) || !first_level) {
-    error(DiagCode::E0305, st.target->span, "`set` can only change customer traits").help =
-        "write `set customer.TRAIT = VALUE`";
+    Diagnostic& d = error(DiagCode::E0305, st.target->span, "`set` can only change customer traits");
+    if (st.target->kind == ast::ExprKind::kName)
+      d.help = "`" + std::string(st.target->name.text) + "` is a local: change it with `let " +
+               std::string(st.target->name.text) + " = ...`";
+    else
+      d.help = "write `set customer.TRAIT = VALUE`";
   } else if (first_level->kind == ast::ExprKind::kMember && first_level->name.text == "$id") {
     error(DiagCode::E0305, st.target->span, "`customer.$id` cannot be set").help =
         "the customer id comes from the events' userId";

@@ -521,7 +521,7 @@ TEST(SemaSteps, SplitPercents) {
 
 TEST(SemaSteps, SplitNamesAndVariants) {
   auto k = journey("  split ab { variant a 50% {} variant a 50% {} }\n  split ab { variant x 50% {} control 25% control 25% }\n");
-  EXPECT_EQ(k.codes(), (Codes{"E0211@3:39", "E0205@4:9", "E0211@4:51"}));
+  EXPECT_EQ(k.codes(), (Codes{"E0211@3:39", "E0205@4:9", "E0211@4:43"}));
 }
 
 TEST(SemaSteps, SetTarget) {

@@ -1,16 +1,21 @@
 // source.cc — line tables for source files and byte-offset to line:col mapping.
 #include "compiler/source.h"
 
+#include "vm/text_form.h"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
 
 namespace laud::compiler {
 
+// Columns count characters as the diagnostics renderer shows them: a valid UTF-8 sequence is one,
+// and so is each maximal ill-formed subsequence (shown as one U+FFFD), as vm::utf8_length counts.
 uint32_t count_code_points(std::string_view text) {
-  uint32_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
+  size_t i = 0;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  if (i == text.size()) return static_cast<uint32_t>(i);
+  return static_cast<uint32_t>(i + vm::utf8_length(text.substr(i)));
 }
 
 SourceFile::SourceFile(std::string name, std::string text)

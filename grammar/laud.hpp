@@ -276,7 +276,8 @@ struct day_known : seq<sor<TAO_PEGTL_STRING("mon"), TAO_PEGTL_STRING("tue"), TAO
                        TAO_PEGTL_STRING("thu"), TAO_PEGTL_STRING("fri"), TAO_PEGTL_STRING("sat"),
                        TAO_PEGTL_STRING("sun")>, not_at<ident_other>> {};
 // `on` starts a days clause only before a day name, so a following `on E` setting is not eaten.
-struct days_open : seq<kw_on, at<sp, day_known>> {};
+// A word followed by `..`, `,` or `in` is meant as a day too (`on monday in tz`): it gets "unknown day".
+struct days_open : seq<kw_on, at<sp, sor<day_known, seq<identifier, sp, sor<string<'.', '.'>, one<','>, kw_in_word>>>>> {};
 struct days_clause : if_must<days_open, day_range, star<punct<','>, day_range>> {};
 struct wait_tz : if_must<kw_in, tz_expr> {};
 struct wait_tod : seq<sp, time_of_day> {};
@@ -316,7 +317,8 @@ struct variant_block : block {};
 struct variant_arm : if_must<kw_variant, variant_name, variant_percent, variant_block> {};
 struct control_percent : percent {};
 struct control_block : block {};  // an error: `control N%` takes no block
-struct control_arm : if_must<kw_control, control_percent, opt<at<punct<'{'>>, control_block>> {};
+struct control_open : kw_control {};
+struct control_arm : if_must<control_open, control_percent, opt<at<punct<'{'>>, control_block>> {};
 struct split_arms : star<sor<variant_arm, control_arm>> {};
 struct split_open : kw_split {};
 struct split_name : decl_name {};
