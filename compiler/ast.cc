@@ -1,6 +1,8 @@
 // ast.cc — printable names of AST enums, used by diagnostics and the disassembler.
 #include "compiler/ast.h"
 
+#include "vm/module.h"
+
 #include <cstdlib>
 #include <new>
 
@@ -91,16 +93,11 @@ std::string_view op_text(Op op) {
   return "?";
 }
 
+static_assert(static_cast<int>(AggFunc::kAvg) == static_cast<int>(vm::AggFunc::kAvg) &&
+              static_cast<int>(AggFunc::kLast) == static_cast<int>(vm::AggFunc::kLast));
+
 std::string_view agg_func_name(AggFunc f) {
-  switch (f) {
-    case AggFunc::kCount: return "count";
-    case AggFunc::kSum: return "sum";
-    case AggFunc::kMin: return "min";
-    case AggFunc::kMax: return "max";
-    case AggFunc::kAvg: return "avg";
-    case AggFunc::kLast: return "last";
-  }
-  return "?";
+  return vm::agg_func_name(static_cast<vm::AggFunc>(f));  // the same order: count sum min max avg last
 }
 
 std::string_view root_name(Root r) {

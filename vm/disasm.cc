@@ -13,16 +13,6 @@
 namespace laud::vm {
 namespace {
 
-std::string_view kind_word(FunctionKind k) {
-  switch (k) {
-    case FunctionKind::kSegment: return "segment";
-    case FunctionKind::kPredicate: return "predicate";
-    case FunctionKind::kValue: return "value";
-    case FunctionKind::kJourney: return "journey";
-  }
-  return "?";
-}
-
 std::string quoted(std::string_view s) {
   std::string out;
   append_json_string(out, s);
@@ -79,30 +69,6 @@ std::string days_text(uint8_t days) {
   return out;
 }
 
-std::string channel_text(Channel c) {
-  switch (c) {
-    case Channel::kEmail: return "email";
-    case Channel::kSms: return "sms";
-    case Channel::kPush: return "push";
-    case Channel::kWebhook: return "webhook";
-    case Channel::kSlack: return "slack";
-    case Channel::kInApp: return "in_app";
-  }
-  return "?";
-}
-
-std::string_view agg_name(AggFunc f) {
-  switch (f) {
-    case AggFunc::kCount: return "count";
-    case AggFunc::kSum: return "sum";
-    case AggFunc::kMin: return "min";
-    case AggFunc::kMax: return "max";
-    case AggFunc::kAvg: return "avg";
-    case AggFunc::kLast: return "last";
-  }
-  return "?";
-}
-
 std::string constant_text_at(const Module& m, uint32_t k, int depth) {
   if (k >= m.constant_descs.size() || depth > 32) return "?";
   const ConstantDesc& c = m.constant_descs[k];
@@ -130,7 +96,7 @@ std::string constant_text_at(const Module& m, uint32_t k, int depth) {
 std::string aggregate_text(const Module& m, uint32_t index) {
   if (index >= m.aggregates.size()) return "?";
   const AggregateDesc& a = m.aggregates[index];
-  std::string out = fmt::format("{}({}", agg_name(a.func), event_name(a.event));
+  std::string out = fmt::format("{}({}", agg_func_name(a.func), event_name(a.event));
   for (const std::string& p : a.property) out += "." + p;
   if (a.where_fn != kNone) out += " where " + fn_ref(a.where_fn);
   if (a.within_ms >= 0) out += fmt::format(" within {}", duration_text(a.within_ms).view());
@@ -254,7 +220,7 @@ class InstrFormatter {
       return;
     }
     const SendDesc& s = m_.sends[i_.bx];
-    std::string text = fmt::format("#{} {} {} to={}", i_.bx, channel_text(s.channel), quoted(s.template_name),
+    std::string text = fmt::format("#{} {} {} to={}", i_.bx, channel_name(s.channel), quoted(s.template_name),
                                    s.has_to ? reg(i_.a) : "default");
     if (!s.with_keys.empty()) {
       text += " with {";
@@ -362,7 +328,7 @@ class SourceLines {
 
 void function_listing(std::string& out, const Module& m, uint32_t index, const SourceLines& src) {
   const Function& fn = m.functions[index];
-  out += fmt::format("function {} {} (kind {}, {} register{}", index, fn.name, kind_word(fn.kind), fn.num_registers,
+  out += fmt::format("function {} {} (kind {}, {} register{}", index, fn.name, function_kind_name(fn.kind), fn.num_registers,
                      fn.num_registers == 1 ? "" : "s");
   if (fn.num_locals) out += fmt::format(", {} local{}", fn.num_locals, fn.num_locals == 1 ? "" : "s");
   out += ")\n";
@@ -452,7 +418,7 @@ void other_tables(std::string& out, const Module& m) {
   if (!m.caps.empty()) {
     out += "caps\n";
     for (const CapDesc& c : m.caps)
-      out += fmt::format("  {} {} per {}\n", channel_text(c.channel), c.count, duration_text(c.window_ms).view());
+      out += fmt::format("  {} {} per {}\n", channel_name(c.channel), c.count, duration_text(c.window_ms).view());
   }
   if (m.policy_quiet.present) out += "policy quiet " + quiet_text(m.policy_quiet) + "\n";
   if (!m.regexes.empty()) {

@@ -12,6 +12,28 @@ namespace laud::vm {
 Module::Module() = default;
 Module::~Module() = default;
 
+std::string_view agg_func_name(AggFunc f) {
+  switch (f) {
+    case AggFunc::kCount: return "count";
+    case AggFunc::kSum: return "sum";
+    case AggFunc::kMin: return "min";
+    case AggFunc::kMax: return "max";
+    case AggFunc::kAvg: return "avg";
+    case AggFunc::kLast: return "last";
+  }
+  return "?";
+}
+
+std::string_view function_kind_name(FunctionKind k) {
+  switch (k) {
+    case FunctionKind::kSegment: return "segment";
+    case FunctionKind::kPredicate: return "predicate";
+    case FunctionKind::kValue: return "value";
+    case FunctionKind::kJourney: return "journey";
+  }
+  return "?";
+}
+
 std::string_view channel_name(Channel c) {
   switch (c) {
     case Channel::kEmail: return "email";

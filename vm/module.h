@@ -32,6 +32,7 @@ enum class FunctionKind : uint8_t {
   kValue,      // `key`, a quiet-hours time zone: returns any value
   kJourney,    // a journey body: suspends, ends with EXIT or END
 };
+std::string_view function_kind_name(FunctionKind k);  // "segment", "predicate", "value", "journey"
 
 struct DebugLoc {
   uint32_t pc;    // first instruction of the source construct
@@ -52,6 +53,7 @@ struct Function {
 // ---------------------------------------------------------------- descriptors used by opcodes
 
 enum class AggFunc : uint8_t { kCount, kSum, kMin, kMax, kAvg, kLast };
+std::string_view agg_func_name(AggFunc f);  // "count", "sum", ...
 
 struct AggregateDesc {  // AGG bx
   AggFunc func = AggFunc::kCount;

@@ -110,16 +110,6 @@ bool may_suspend(Op op) {
   return op == Op::WAIT || op == Op::WAITUNTIL || op == Op::WAITLOCAL || op == Op::WAITUPTO || op == Op::SEND;
 }
 
-std::string_view fn_kind_name(FunctionKind k) {
-  switch (k) {
-    case FunctionKind::kSegment: return "segment";
-    case FunctionKind::kPredicate: return "predicate";
-    case FunctionKind::kValue: return "value";
-    case FunctionKind::kJourney: return "journey";
-  }
-  return "?";
-}
-
 struct Edge {
   uint32_t target;
   bool suspend;  // only the locals are defined on arrival
@@ -201,14 +191,14 @@ class Verifier {
   bool check_fn(Section s, uint32_t item, uint32_t fn, FunctionKind want, bool optional, std::string_view what) {
     if (fn == kNone) {
       if (optional) return true;
-      return fail(s, item, fmt::format("{}: no {} function", what, fn_kind_name(want)));
+      return fail(s, item, fmt::format("{}: no {} function", what, function_kind_name(want)));
     }
     if (fn >= m_.functions.size())
       return fail(s, item, fmt::format("{}: function {} out of range ({} functions)", what, fn, m_.functions.size()));
     if (m_.functions[fn].kind != want)
       return fail(s, item,
                   fmt::format("{}: function {} (`{}`) is a {} function, not a {} function", what, fn,
-                              m_.functions[fn].name, fn_kind_name(m_.functions[fn].kind), fn_kind_name(want)));
+                              m_.functions[fn].name, function_kind_name(m_.functions[fn].kind), function_kind_name(want)));
     return true;
   }
 
@@ -462,7 +452,7 @@ class Verifier {
       if (static_cast<uint32_t>(in.op) >= kOpCount)
         return fail_at(f, pc, fmt::format("unknown opcode {}", static_cast<uint32_t>(in.op)));
       if (!journey && journey_only(in.op))
-        return fail_at(f, pc, fmt::format("journey opcode {} in a {} function", op_name(in.op), fn_kind_name(fn.kind)));
+        return fail_at(f, pc, fmt::format("journey opcode {} in a {} function", op_name(in.op), function_kind_name(fn.kind)));
       if (journey && in.op == Op::RET) return fail_at(f, pc, "RET in a journey body (bodies end with EXIT or END)");
       const Operands& o = operand_table()[static_cast<uint8_t>(in.op)];
       uint8_t allowed = (o.b == Role::kRK ? kConstB : 0) | (o.c == Role::kRK ? kConstC : 0);
@@ -483,7 +473,7 @@ class Verifier {
           return fail_at(f, pc, fmt::format("jump to {} out of range ({} instructions)", target, size));
         if (!journey && target <= pc)
           return fail_at(f, pc, fmt::format("backward jump to {} in a {} function (only journey bodies may loop)", target,
-                                            fn_kind_name(fn.kind)));
+                                            function_kind_name(fn.kind)));
       }
       if (journey) {
         // Every cycle has a backward edge; landing each on a STEP makes every loop count steps.
