@@ -3,6 +3,8 @@
 // and UTF-8 repair, and no heap allocation on the hot paths.
 #include "vm/text_form.h"
 
+#include "tests/support/values.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -35,29 +37,7 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 namespace laud::vm {
 namespace {
 
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-
-Value N() { return Value::null(); }
-Value B(bool b) { return Value::boolean(b); }
-Value I(int64_t i) { return Value::integer(i); }
-Value F(double f) { return Value::floating(f); }
-Value S(std::string_view s) { return Value::string(s); }
-Value D(int64_t ms) { return Value::duration(ms); }
-Value T(std::string_view rfc3339) { return Value::time(*parse_rfc3339(rfc3339)); }
-int object = 0;
-Value O() { return Value::object_handle(&object); }
-
-class Lists {
- public:
-  Value operator()(std::initializer_list<Value> items) {
-    auto& v = store_.emplace_back(items);
-    return Value::list_of(v.data(), static_cast<uint32_t>(v.size()));
-  }
-
- private:
-  std::deque<std::vector<Value>> store_;
-};
+using namespace test_values;
 
 std::string text(const Value& v) {
   std::string out;

@@ -3,6 +3,8 @@
 // (2^53 and 2^63 int/float comparisons, INT64 overflow, duration arithmetic, time/string coercion).
 #include "vm/value_ops.h"
 
+#include "tests/support/values.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -20,54 +22,9 @@
 namespace laud::vm {
 namespace {
 
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+using namespace test_values;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-Value N() { return Value::null(); }
-Value B(bool b) { return Value::boolean(b); }
-Value I(int64_t i) { return Value::integer(i); }
-Value F(double f) { return Value::floating(f); }
-Value S(std::string_view s) { return Value::string(s); }
-Value D(int64_t ms) { return Value::duration(ms); }
-Value T(std::string_view rfc3339) { return Value::time(*parse_rfc3339(rfc3339)); }
-
-int object_a = 0, object_b = 0;
-Value O(const void* h = &object_a) { return Value::object_handle(h); }
-
-// Keeps list storage alive for the duration of a test.
-class Lists {
- public:
-  Value operator()(std::initializer_list<Value> items) {
-    auto& v = store_.emplace_back(items);
-    return Value::list_of(v.data(), static_cast<uint32_t>(v.size()));
-  }
-
- private:
-  std::deque<std::vector<Value>> store_;
-};
-
-// Exact identity of a result: same kind and payload.
-testing::AssertionResult Same(const Value& got, const Value& want) {
-  if (got.kind != want.kind)
-    return testing::AssertionFailure() << "kind " << kind_name(got.kind) << ", want " << kind_name(want.kind);
-  switch (want.kind) {
-    case Kind::kNull: return testing::AssertionSuccess();
-    case Kind::kBool:
-      if (got.b == want.b) return testing::AssertionSuccess();
-      return testing::AssertionFailure() << got.b << " want " << want.b;
-    case Kind::kFloat:
-      if (std::memcmp(&got.f, &want.f, sizeof(double)) == 0) return testing::AssertionSuccess();
-      return testing::AssertionFailure() << got.f << " want " << want.f;
-    case Kind::kString:
-      if (got.str() == want.str()) return testing::AssertionSuccess();
-      return testing::AssertionFailure() << '"' << got.str() << "\" want \"" << want.str() << '"';
-    default:
-      if (got.i == want.i) return testing::AssertionSuccess();
-      return testing::AssertionFailure() << got.i << " want " << want.i;
-  }
-}
 
 // ---------------------------------------------------------------- equality
 
