@@ -4,6 +4,8 @@
 // main captures each benchmark's lines/s and prints the ratios at the end. The module is checked
 // once at startup: any diagnostic aborts the run, so error paths are never what gets measured.
 #include <benchmark/benchmark.h>
+
+#include "bench/capturing_reporter.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -140,35 +142,6 @@ BENCHMARK(BM_LexFloor)->Arg(kLargeLines)->Arg(kSmallLines)->Unit(benchmark::kMil
 
 // ---------------------------------------------------------------- summary
 
-// Prints like the console reporter and remembers lines/s per (benchmark, size). With
-// repetitions it keeps the median of the iteration runs.
-class CapturingReporter : public benchmark::ConsoleReporter {
- public:
-  explicit CapturingReporter(OutputOptions opts) : ConsoleReporter(opts) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
-      auto it = r.counters.find("lines/s");
-      if (it == r.counters.end()) continue;
-      samples_[{r.run_name.function_name, r.run_name.args}].push_back(it->second.value);
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  // Median lines/s, or 0 when that benchmark did not run (filtered out).
-  double rate(const std::string& function, size_t lines) const {
-    auto it = samples_.find({function, std::to_string(lines)});
-    if (it == samples_.end() || it->second.empty()) return 0;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-
- private:
-  std::map<std::pair<std::string, std::string>, std::vector<double>> samples_;
-};
 
 std::string human_rate(double r) {
   char buf[32];
@@ -186,13 +159,13 @@ std::string ratio(double a, double b) {
   return buf;
 }
 
-void print_summary(const CapturingReporter& rep) {
+void print_summary(const laud::bench::CapturingReporter& rep) {
   std::cout.flush();  // the console reporter writes through std::cout
   std::printf("\n");
   for (size_t lines : {kLargeLines, kSmallLines}) {
-    double fe = rep.rate("BM_FrontEnd", lines);
-    double parse = rep.rate("BM_ParseOnly", lines);
-    double floor = rep.rate("BM_LexFloor", lines);
+    double fe = rep.median("BM_FrontEnd/" + std::to_string(lines));
+    double parse = rep.median("BM_ParseOnly/" + std::to_string(lines));
+    double floor = rep.median("BM_LexFloor/" + std::to_string(lines));
     if (fe <= 0 && parse <= 0 && floor <= 0) continue;
     const GeneratedModule& m = module_of(lines);
     std::printf("module %zu lines (%.1f MB, %zu journeys):\n", m.lines, static_cast<double>(m.text.size()) / 1e6,
@@ -229,8 +202,8 @@ int main(int argc, char** argv) {
   verify_module(kSmallLines);
   // A custom display reporter bypasses --benchmark_format and --benchmark_color; use
   // --benchmark_out=FILE --benchmark_out_format=json for machine-readable results.
-  CapturingReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
-                                                   : benchmark::ConsoleReporter::OO_Tabular);
+  laud::bench::CapturingReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                                   : benchmark::ConsoleReporter::OO_Tabular, "lines/s");
   benchmark::RunSpecifiedBenchmarks(&reporter);
   print_summary(reporter);
   benchmark::Shutdown();

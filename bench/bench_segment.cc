@@ -16,6 +16,8 @@
 // Profiles: `pass` makes all ten clauses true (all are evaluated); `fail_last` differs only in
 // `blocked = true`, so all ten are evaluated and the last one fails.
 #include <benchmark/benchmark.h>
+
+#include "bench/capturing_reporter.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -399,35 +401,6 @@ BENCHMARK_CAPTURE(BM_LuaJitInterpSegment, fail_last, 1)->MinTime(0.5);
 
 // ---------------------------------------------------------------- summary
 
-// Prints like the console reporter and remembers ns/eval per benchmark name (the median of the
-// iteration runs when there are repetitions).
-class CapturingReporter : public benchmark::ConsoleReporter {
- public:
-  explicit CapturingReporter(OutputOptions opts) : ConsoleReporter(opts) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
-      auto it = r.counters.find("per_eval");
-      if (it == r.counters.end()) continue;
-      samples_[r.run_name.function_name].push_back(it->second.value * 1e9);
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  // Median ns per evaluation, or 0 when that benchmark did not run (filtered out, skipped).
-  double ns(const std::string& name) const {
-    auto it = samples_.find(name);
-    if (it == samples_.end() || it->second.empty()) return 0;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-
- private:
-  std::map<std::string, std::vector<double>> samples_;
-};
 
 std::string ns_text(double ns) {
   char buf[32];
@@ -450,7 +423,7 @@ std::string versus(const char* what, double laud, double other, const LuaSide& s
   return out;
 }
 
-void print_summary(const CapturingReporter& rep) {
+void print_summary(const laud::bench::CapturingReporter& rep) {
   std::cout.flush();  // the console reporter writes through std::cout
   std::printf("\n");
   for (const LuaSide* s : {&lua54(), &luajit(), &luajit_interp()})
@@ -465,8 +438,8 @@ void print_summary(const CapturingReporter& rep) {
   double laud_pass = 0, lua_pass = 0, jit_pass = 0;
   for (const Row& row : rows) {
     std::string set = row.set;
-    double laud = rep.ns("BM_LaudSegment/" + set), lua = rep.ns("BM_Lua54Segment/" + set),
-           jit = rep.ns("BM_LuaJitSegment/" + set), jit_i = rep.ns("BM_LuaJitInterpSegment/" + set);
+    double laud = rep.median("BM_LaudSegment/" + set), lua = rep.median("BM_Lua54Segment/" + set),
+           jit = rep.median("BM_LuaJitSegment/" + set), jit_i = rep.median("BM_LuaJitInterpSegment/" + set);
     if (laud <= 0 && lua <= 0 && jit <= 0 && jit_i <= 0) continue;
     double per_eval = static_cast<double>(row.alloc.total) / static_cast<double>(row.alloc.evaluations);
     char allocs[64];
@@ -481,7 +454,7 @@ void print_summary(const CapturingReporter& rep) {
       laud_pass = laud, lua_pass = lua, jit_pass = jit;
     }
   }
-  double floor = rep.ns("BM_LaudCallFloor"), lookups = rep.ns("BM_HostLookups");
+  double floor = rep.median("BM_LaudCallFloor"), lookups = rep.median("BM_HostLookups");
   if (floor > 0 || lookups > 0)
     std::printf("laud's parts: a 4-instruction segment (fixed cost of a call) %s; the host's 10 field lookups "
                 "(virtual, as the interpreter makes them) %s\n",
@@ -515,8 +488,8 @@ int main(int argc, char** argv) {
   check_answers();
   for (const LuaSide* s : {&lua54(), &luajit(), &luajit_interp()})
     if (!s->rt) std::fprintf(stderr, "bench_segment: skipping a Lua baseline: %s\n", s->why.c_str());
-  CapturingReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
-                                                   : benchmark::ConsoleReporter::OO_Tabular);
+  laud::bench::CapturingReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                                   : benchmark::ConsoleReporter::OO_Tabular, "per_eval", 1e9);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   print_summary(reporter);
   benchmark::Shutdown();
