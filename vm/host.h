@@ -67,6 +67,8 @@ class Host {
 
   virtual SendResult send(const SendRequest& request) = 0;
   virtual void set_trait(std::string_view path, const Value& value) = 0;  // path: "a.b" under customer
+  // The instance took arm `arm` of Module::splits[split] (for goal reports per variant).
+  virtual void split_taken(uint32_t split, uint32_t arm) {}
 };
 
 }  // namespace laud::vm

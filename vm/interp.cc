@@ -359,7 +359,10 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
     }
     L_SPLIT: {
       if (!f.state || i.bx >= module_.splits.size()) return fail("bad SPLIT");
-      pc = split_target(module_.splits[i.bx], module_.journeys[f.state->journey].name, host);
+      const SplitDesc& sd = module_.splits[i.bx];
+      uint32_t arm = split_arm(sd, module_.journeys[f.state->journey].name, host);
+      host.split_taken(i.bx, arm);
+      pc = sd.arms.empty() ? pc : sd.arms[arm].target;
       NEXT();
     }
     L_SETTRAIT: host.set_trait(K[i.bx].str(), R[i.a]); NEXT();
@@ -377,7 +380,7 @@ Interpreter::Exec Interpreter::suspend(Frame& f, uint32_t pc, const WaitState& w
   return Exec::kSuspend;
 }
 
-uint32_t Interpreter::split_target(const SplitDesc& s, std::string_view journey, Host& host) {
+uint32_t Interpreter::split_arm(const SplitDesc& s, std::string_view journey, Host& host) {
   // §7: bucket = FNV-1a 64 of "JOURNEY/SPLIT/CUSTOMER_ID" modulo 10000; arms take consecutive ranges.
   Value id = customer_id(host);
   uint64_t h = fnv1a64(journey);
@@ -387,11 +390,11 @@ uint32_t Interpreter::split_target(const SplitDesc& s, std::string_view journey,
   if (id.kind == Kind::kString) h = fnv1a64(id.str(), h);
   uint32_t bucket = static_cast<uint32_t>(h % 10000);
   uint32_t upper = 0;
-  for (const SplitArm& arm : s.arms) {
-    upper += arm.basis_points;
-    if (bucket < upper) return arm.target;
+  for (uint32_t a = 0; a < s.arms.size(); ++a) {
+    upper += s.arms[a].basis_points;
+    if (bucket < upper) return a;
   }
-  return s.arms.empty() ? 0 : s.arms.back().target;
+  return s.arms.empty() ? 0 : static_cast<uint32_t>(s.arms.size() - 1);
 }
 
 Value Interpreter::field(const Value& base, std::string_view key, uint32_t key_id, Host& host) {

@@ -65,7 +65,7 @@ class Interpreter {
   Exec execute(Frame& f, Host& host);
   bool start_or_resume(Frame& f, const Resume& resume, Host& host);
   Exec suspend(Frame& f, uint32_t pc, const WaitState& w);
-  uint32_t split_target(const SplitDesc& s, std::string_view journey, Host& host);
+  uint32_t split_arm(const SplitDesc& s, std::string_view journey, Host& host);  // index into s.arms
   Value field(const Value& base, std::string_view key, uint32_t key_id, Host& host);
   Value index(const Value& base, const Value& key, Host& host);
   Value customer_id(Host& host);
