@@ -3,6 +3,8 @@
 //     NAME.json.expected, where present, holds the --diagnostics=json output too.
 //   parse/*.journey must check clean (no diagnostics at all); examples/ checks clean as one module.
 //   dis/NAME.journey → NAME.dis: the module's disassembly (`laudc dis --source`) after codegen.
+//   run/NAME/ (*.journey, events.jsonl, optional `args`) → dispatch.expected, and where present
+//     rejects.expected and stats.expected: what `laudd run` writes for that input (clock: event).
 // UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
 #include <gtest/gtest.h>
 
@@ -14,7 +16,11 @@
 
 #include "compiler/codegen.h"
 #include "compiler/driver.h"
+#include "runtime/dispatch/sink.h"
+#include "runtime/engine/engine.h"
 #include "vm/disasm.h"
+#include "vm/module_format.h"
+#include "vm/time_text.h"
 
 namespace fs = std::filesystem;
 using laud::compiler::Compilation;
@@ -155,5 +161,68 @@ TEST_P(DisassemblyGolden, MatchesExpected) {
 
 INSTANTIATE_TEST_SUITE_P(Golden, DisassemblyGolden, testing::ValuesIn(list_cases(kGolden / "dis", true)),
                          test_name);
+
+// ---------------------------------------------------------------- run goldens (laudd)
+
+// Compiles a case's files and round-trips the module through its file format, as laudd loads it.
+bool build_module(const std::vector<fs::path>& files, const fs::path& base, laud::vm::Module& out,
+                  std::string& error) {
+  Compilation c;
+  for (const fs::path& f : files) add_source(c, fs::relative(f, base).generic_string(), read_file(f));
+  laud::vm::Module m;
+  if (!laud::compiler::compile(c, m)) {
+    error = c.diags.render_text();
+    return false;
+  }
+  return laud::vm::read_module(laud::vm::write_module(m), out, &error);
+}
+
+struct RunOutput {
+  std::string dispatches, rejects, stats;
+};
+
+RunOutput run_case(const laud::vm::Module& m, const fs::path& events, const std::string& args) {
+  laud::runtime::EngineOptions options;
+  std::istringstream words(args);
+  for (std::string w; words >> w;) {
+    if (w == "--until") {
+      std::string t;
+      words >> t;
+      options.until = laud::vm::parse_rfc3339(t);
+      EXPECT_TRUE(options.until.has_value()) << "bad --until in args: " << t;
+    } else {
+      ADD_FAILURE() << "unknown word in args: " << w;
+    }
+  }
+  laud::runtime::StringSink dispatches, rejects;
+  laud::runtime::Engine engine(m, dispatches, &rejects, options);
+  std::istringstream in(read_file(events));
+  uint64_t n = 0;
+  for (std::string line; std::getline(in, line);) engine.process_line(line, ++n);
+  engine.finish();
+  return {dispatches.text, rejects.text, engine.stats_json()};
+}
+
+class RunGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(RunGolden, MatchesExpected) {
+  fs::path dir = kGolden / "run" / GetParam();
+  laud::vm::Module m;
+  std::string error;
+  ASSERT_TRUE(build_module(case_files(dir), kGolden, m, error)) << error;
+  std::string args = fs::exists(dir / "args") ? read_file(dir / "args") : "";
+  RunOutput out = run_case(m, dir / "events.jsonl", args);
+  compare_or_update(dir / "dispatch.expected", out.dispatches);
+  if (fs::exists(dir / "rejects.expected") || (updating() && !out.rejects.empty()))
+    compare_or_update(dir / "rejects.expected", out.rejects);
+  if (fs::exists(dir / "stats.expected")) compare_or_update(dir / "stats.expected", out.stats);
+  // Determinism (§9): a second run over the same input writes the same bytes.
+  RunOutput again = run_case(m, dir / "events.jsonl", args);
+  EXPECT_EQ(out.dispatches, again.dispatches);
+  EXPECT_EQ(out.stats, again.stats);
+}
+
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RunGolden);
+INSTANTIATE_TEST_SUITE_P(Golden, RunGolden, testing::ValuesIn(list_cases(kGolden / "run", true)), test_name);
 
 }  // namespace

@@ -1,0 +1,454 @@
+// engine.cc — the per-event order of §9: timers, dedup, traits and history, exit rules,
+// `wait up to` resumptions, entries (`on E`, `on enter`, schedules) and the instances' runs.
+#include "runtime/engine/engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "runtime/audience/profile.h"
+#include "runtime/engine/engine_host.h"
+#include "vm/text_form.h"
+
+namespace laud::runtime {
+
+class Engine::Scope {
+ public:
+  Scope(Engine& e, Context c) : e_(e), saved_(e.ctx_) { e.ctx_ = c; }
+  ~Scope() { e_.ctx_ = saved_; }
+
+ private:
+  Engine& e_;
+  Context saved_;
+};
+
+Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects, EngineOptions options)
+    : module_(module),
+      index_(module),
+      dispatches_(dispatches),
+      rejects_(rejects),
+      options_(std::move(options)),
+      host_(std::make_unique<EngineHost>(*this)),
+      interp_(module) {
+  stats_.journeys.resize(module.journeys.size());
+  for (size_t j = 0; j < module.journeys.size(); ++j) stats_.journeys[j].goals.resize(module.journeys[j].goals.size());
+  limit_windows_.resize(module.journeys.size());
+  for (const ScheduleRef& s : index_.schedules()) {
+    const vm::TriggerDesc& t = module.journeys[s.journey].triggers[s.trigger];
+    timers_.push({t.at_ms, 0, s.order, static_cast<uint64_t>(&s - index_.schedules().data()), nullptr, 0});
+  }
+  if (options_.clock == ClockMode::kWall && !options_.wall_now) {
+    options_.wall_now = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+  }
+}
+
+Engine::~Engine() = default;
+
+size_t Engine::live_instances() const {
+  size_t n = 0;
+  for (const auto& [id, c] : customers_) n += c->instances.size();
+  return n;
+}
+
+// ---------------------------------------------------------------- input
+
+void Engine::process_line(std::string_view line, uint64_t line_number) {
+  ++stats_.lines;
+  std::optional<int64_t> arrival;
+  if (options_.clock == ClockMode::kWall) arrival = options_.wall_now();
+  std::string reason;
+  switch (decoder_.decode(line, arrival, scratch_event_, reason)) {
+    case Decoded::kBlank: ++stats_.blank; return;
+    case Decoded::kIgnored: ++stats_.ignored; return;
+    case Decoded::kReject: {
+      ++stats_.rejected;
+      if (rejects_) {
+        line_buffer_.clear();
+        fmt::format_to(std::back_inserter(line_buffer_), "{{\"line\":{},\"reason\":", line_number);
+        vm::append_json_string(line_buffer_, reason);
+        line_buffer_ += ",\"input\":";
+        vm::append_json_string(line_buffer_, line);
+        line_buffer_ += '}';
+        rejects_->write(line_buffer_);
+      }
+      return;
+    }
+    case Decoded::kEvent: process_event(scratch_event_); return;
+  }
+}
+
+Customer& Engine::customer(const std::string& id, int64_t time) {
+  auto [it, fresh] = customers_.try_emplace(id);
+  if (fresh) {
+    it->second = std::make_unique<Customer>();
+    it->second->id = id;
+    it->second->order = by_order_.size();
+    by_order_.push_back(it->second.get());
+  }
+  Customer& c = *it->second;
+  c.first_time = std::min(c.first_time, time);
+  return c;
+}
+
+// ---------------------------------------------------------------- the clock and timers
+
+void Engine::advance_to(int64_t t) { now_ = std::max(now_, t); }
+
+void Engine::fire_timers_through(int64_t t) {
+  while (!timers_.empty() && timers_.top().due <= t) {
+    Timer tm = timers_.top();
+    timers_.pop();
+    advance_to(tm.due);
+    if (tm.cls == 0) {
+      fire_schedule(tm);
+    } else {
+      Instance* inst = tm.customer->instance(tm.instance);
+      if (inst && inst->timer_token == tm.token) {
+        ++stats_.timers_fired;
+        inst->timer_token = 0;
+        run(*tm.customer, *inst, vm::Resume{vm::Resume::kTimer, 0}, nullptr);
+      }
+    }
+    graveyard_.clear();
+  }
+}
+
+void Engine::fire_schedule(const Timer& tm) {
+  const ScheduleRef& s = index_.schedules()[tm.token];
+  const vm::TriggerDesc& t = module_.journeys[s.journey].triggers[s.trigger];
+  ++stats_.schedules_fired;
+  // Known customers (an accepted event before the due time), in order of first appearance.
+  // Customers that appear while the schedule runs are not in the list yet: none can, no input is read.
+  for (size_t k = 0; k < by_order_.size(); ++k) {
+    Customer& c = *by_order_[k];
+    if (c.first_time < tm.due) try_enter(c, s.journey, nullptr);
+    graveyard_.clear();
+  }
+  if (t.kind == vm::TriggerKind::kScheduleEvery && t.every_ms > 0) {
+    int64_t next;
+    if (!__builtin_add_overflow(tm.due, t.every_ms, &next)) timers_.push({next, 0, tm.order, tm.token, nullptr, 0});
+  }
+}
+
+void Engine::set_timer(Customer& c, Instance& inst) {
+  inst.timer_token = ++timer_token_;
+  timers_.push({inst.vm.wait.until, 1, inst.seq, inst.timer_token, &c, inst.seq});
+}
+
+// ---------------------------------------------------------------- one event
+
+void Engine::process_event(Event& ev) {
+  if (options_.clock == ClockMode::kEvent) {
+    fire_timers_through(ev.time);
+    clock_ = std::max(clock_, ev.time);
+    advance_to(clock_);
+  } else {
+    int64_t wall = options_.wall_now();
+    fire_timers_through(wall);
+    advance_to(wall);
+    clock_ = std::max(clock_, ev.time);
+  }
+  ++stats_.accepted;
+  Customer& c = customer(ev.customer, ev.time);
+
+  // 1. messageId dedup; identify merges traits; the event enters the history.
+  if (ev.has_message_id && c.dedup.seen_or_add(ev.message_id)) {
+    ++stats_.duplicates;
+    return;
+  }
+  EventRoot root;
+  root.name = std::move(ev.name);
+  root.time = ev.time;
+  root.has_id = ev.has_message_id;
+  root.id = std::move(ev.message_id);
+  root.props = std::move(ev.properties);
+  ev.properties = Doc::object();
+
+  std::vector<bool> before = enter_memberships(c);
+  if (ev.type == EventType::kIdentify) {
+    Doc traits = root.props.clone();
+    merge_traits(c.traits, traits, graveyard_);
+  }
+  const EventRoutes* routes = index_.routes(root.name);
+  if (routes && !routes->aggregates.empty()) record_history(c, root);
+
+  // 2. exit rules (and goals); 3. `wait up to` branches; 4. `on E` entries; 5. `on enter`.
+  if (routes && !routes->goals.empty()) check_goals(c, root, routes);
+  check_exits(c, root, routes);
+  if (routes && routes->wait_branches) resume_waiting(c, root);
+  if (routes && !routes->entries.empty()) try_entries(c, root, routes);
+  if (!before.empty()) enter_segment_flips(c, root, before);
+  graveyard_.clear();
+}
+
+void Engine::finish() {
+  if (!options_.until) return;
+  int64_t until = *options_.until;
+  if (options_.clock == ClockMode::kWall) {
+    // Real time: sleep until each timer is due, up to --until.
+    while (!timers_.empty() && timers_.top().due <= until) {
+      int64_t wait = timers_.top().due - options_.wall_now();
+      if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+      fire_timers_through(options_.wall_now());
+    }
+    return;
+  }
+  fire_timers_through(until);
+  advance_to(until);
+}
+
+bool Engine::predicate(uint32_t fn) { return fn == vm::kNone || interp_.call(fn, *host_).truthy(); }
+
+void Engine::record_history(Customer& c, const EventRoot& e) {
+  const EventRoutes* routes = index_.routes(e.name);
+  if (!routes) return;
+  Scope scope(*this, {&c, nullptr, &e, nullptr});
+  for (uint32_t a : routes->aggregates) {
+    const vm::AggregateDesc& d = module_.aggregates[a];
+    if (d.where_fn != vm::kNone && !predicate(d.where_fn)) continue;
+    vm::Value number;
+    const vm::Value* value = nullptr;
+    if (!d.property.empty()) {
+      const Doc* node = &e.props;
+      for (const std::string& p : d.property) {
+        node = node && node->is_object() ? node->find(p) : nullptr;
+      }
+      if (node && node->type == Doc::Type::kInt) number = vm::Value::integer(node->i);
+      if (node && node->type == Doc::Type::kFloat) number = vm::Value::floating(node->f);
+      if (!number.is_null()) value = &number;
+    }
+    if (c.aggregates.size() <= a) c.aggregates.resize(module_.aggregates.size());
+    if (!c.aggregates[a]) c.aggregates[a] = std::make_unique<AggState>();
+    c.aggregates[a]->record(d, e.time, value, now_);
+  }
+}
+
+void Engine::check_goals(Customer& c, const EventRoot& e, const EventRoutes* routes) {
+  Scope scope(*this, {&c, nullptr, &e, nullptr});
+  for (GoalWindow& w : c.goals) {
+    for (const JourneyRef& r : routes->goals) {
+      if (r.journey != w.journey || (w.converted >> r.item & 1) || r.item >= 64) continue;
+      const vm::GoalDesc& g = module_.journeys[r.journey].goals[r.item];
+      if (e.time < w.entered_at || e.time - w.entered_at > g.within_ms) continue;
+      if (!predicate(g.where_fn)) continue;
+      w.converted |= uint64_t{1} << r.item;
+      GoalStats& gs = stats_.journeys[r.journey].goals[r.item];
+      ++gs.conversions;
+      for (auto [split, arm] : w.arms) {
+        const vm::SplitDesc& sd = module_.splits[split];
+        ++gs.by_variant[sd.name + "/" + sd.arms[arm].name];
+      }
+    }
+  }
+  std::erase_if(c.goals, [&](const GoalWindow& w) { return w.deadline < now_; });
+}
+
+void Engine::check_exits(Customer& c, const EventRoot& e, const EventRoutes* routes) {
+  if (c.instances.empty()) return;
+  bool any_exit_on = routes && !routes->exits.empty();
+  if (!any_exit_on && index_.exit_when_journeys().empty()) return;
+  std::vector<uint64_t> seqs;
+  for (auto& i : c.instances) seqs.push_back(i->seq);
+  for (uint64_t seq : seqs) {
+    Instance* inst = c.instance(seq);
+    if (!inst) continue;
+    const vm::JourneyDesc& j = module_.journeys[inst->journey];
+    Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr});
+    std::string rule;
+    if (any_exit_on) {
+      for (const JourneyRef& r : routes->exits) {
+        if (r.journey != inst->journey) continue;
+        if (predicate(j.exit_on[r.item].where_fn)) {
+          rule = "on " + j.exit_on[r.item].event;
+          break;
+        }
+      }
+    }
+    if (rule.empty() && j.exit_when_fn != vm::kNone) {
+      ctx_.event = nullptr;  // `exit when` has no current event
+      if (predicate(j.exit_when_fn)) rule = "when";
+    }
+    if (rule.empty()) continue;
+    ++stats_.journeys[inst->journey].exited_by_rule[rule];
+    end_instance(c, *inst);
+  }
+}
+
+void Engine::resume_waiting(Customer& c, const EventRoot& e) {
+  std::vector<uint64_t> seqs;
+  for (auto& i : c.instances)
+    if (i->vm.wait.kind == vm::WaitKind::kUpTo) seqs.push_back(i->seq);
+  for (uint64_t seq : seqs) {
+    Instance* inst = c.instance(seq);
+    if (!inst || inst->vm.wait.kind != vm::WaitKind::kUpTo) continue;
+    const vm::WaitDesc& w = module_.waits[inst->vm.wait.desc];
+    std::optional<uint32_t> branch;
+    {
+      Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr});
+      for (uint32_t b = 0; b < w.branches.size() && !branch; ++b)
+        if (w.branches[b].event == e.name && interp_.branch_matches(inst->vm, b, *host_)) branch = b;
+    }
+    if (!branch) continue;
+    inst->timer_token = 0;
+    run(c, *inst, vm::Resume{vm::Resume::kBranch, *branch}, &e);
+  }
+}
+
+void Engine::try_entries(Customer& c, const EventRoot& e, const EventRoutes* routes) {
+  uint32_t last_tried = vm::kNone;
+  for (const JourneyRef& r : routes->entries) {
+    if (r.journey == last_tried) continue;  // several `on E` lines: one attempt per event
+    const vm::TriggerDesc& t = module_.journeys[r.journey].triggers[r.item];
+    bool match;
+    {
+      Scope scope(*this, {&c, nullptr, &e, nullptr});
+      match = predicate(t.where_fn);
+    }
+    if (!match) continue;
+    last_tried = r.journey;
+    try_enter(c, r.journey, &e);
+  }
+}
+
+std::vector<bool> Engine::enter_memberships(Customer& c) {
+  std::vector<bool> in;
+  if (index_.enter_segments().empty()) return in;
+  Scope scope(*this, {&c, nullptr, nullptr, nullptr});
+  for (uint32_t s : index_.enter_segments()) in.push_back(host_->in_segment(s));
+  return in;
+}
+
+void Engine::enter_segment_flips(Customer& c, const EventRoot& e, const std::vector<bool>& before) {
+  std::vector<bool> after = enter_memberships(c);
+  const auto& segs = index_.enter_segments();
+  for (const EnterRoute& r : index_.enter_routes()) {
+    size_t k = std::find(segs.begin(), segs.end(), r.segment) - segs.begin();
+    if (before[k] || !after[k]) continue;
+    try_enter(c, r.journey, &e);
+  }
+}
+
+// ---------------------------------------------------------------- entry and runs
+
+namespace {
+
+std::string key_text(const vm::Value& v) {
+  std::string s;
+  vm::append_text(s, v);
+  return s;
+}
+
+void copy_trigger(const EventRoot& from, const vm::JourneyDesc& j, EventRoot& to) {
+  to.name = from.name;
+  to.time = from.time;
+  to.has_id = from.has_id;
+  to.id = from.id;
+  to.props = Doc::object();
+  bool all = !j.trigger_fields.empty() && j.trigger_fields[0] == "*";
+  if (all) {
+    to.props = from.props.clone();
+    return;
+  }
+  for (const std::string& f : j.trigger_fields)
+    if (const Doc* d = from.props.find(f)) to.props.put(f, d->clone());
+}
+
+}  // namespace
+
+bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) {
+  const vm::JourneyDesc& j = module_.journeys[journey];
+  JourneyStats& js = stats_.journeys[journey];
+  Scope scope(*this, {&c, nullptr, trigger, trigger});
+  std::string key;
+  if (j.key_fn != vm::kNone) key = key_text(interp_.call(j.key_fn, *host_));
+  for (auto& i : c.instances) {
+    if (i->journey == journey && i->key == key) {
+      ++(j.key_fn != vm::kNone ? js.skipped_key : js.skipped_reentry);
+      return false;
+    }
+  }
+  auto er = c.entries.find({journey, key});
+  if (er != c.entries.end() && er->second.count > 0) {
+    bool refused = j.reentry == vm::Reentry::kNever ||
+                   (j.reentry == vm::Reentry::kAfter && now_ - er->second.last < j.reentry_after_ms);
+    if (refused) {
+      ++js.skipped_reentry;
+      return false;
+    }
+  }
+  if (!predicate(j.audience_fn)) {
+    ++js.skipped_audience;
+    return false;
+  }
+  if (j.limit_count > 0) {
+    auto& w = limit_windows_[journey];
+    while (!w.empty() && w.front() <= now_ - j.limit_window_ms) w.pop_front();
+    if (static_cast<int64_t>(w.size()) >= j.limit_count) {
+      ++js.skipped_limit;
+      return false;
+    }
+    w.push_back(now_);
+  }
+  EntryRecord& rec = c.entries[{journey, key}];
+  ++rec.count;
+  rec.last = now_;
+  ++js.entered;
+
+  auto inst = std::make_unique<Instance>();
+  inst->seq = ++instance_seq_;
+  inst->journey = journey;
+  inst->key = std::move(key);
+  inst->entry = rec.count;
+  inst->entered_at = now_;
+  if (trigger) {
+    inst->has_trigger = true;
+    copy_trigger(*trigger, j, inst->trigger);
+  }
+  inst->vm.journey = journey;
+  if (!j.goals.empty()) {
+    GoalWindow g;
+    g.journey = journey;
+    g.instance = inst->seq;
+    g.entered_at = now_;
+    int64_t longest = 0;
+    for (const vm::GoalDesc& gd : j.goals) longest = std::max(longest, gd.within_ms);
+    g.deadline = now_ + longest;
+    c.goals.push_back(std::move(g));
+  }
+  Instance& ref = *inst;
+  c.instances.push_back(std::move(inst));
+  run(c, ref, vm::Resume{vm::Resume::kStart, 0}, trigger);
+  return true;
+}
+
+void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event) {
+  vm::RunResult r;
+  {
+    Scope scope(*this, {&c, &inst, event, inst.has_trigger ? &inst.trigger : nullptr});
+    r = interp_.run(inst.vm, resume, *host_);
+  }
+  JourneyStats& js = stats_.journeys[inst.journey];
+  switch (r.stop) {
+    case vm::Stop::kWait: set_timer(c, inst); return;
+    case vm::Stop::kExit: ++js.exited_step; break;
+    case vm::Stop::kEnd: ++js.completed; break;
+    case vm::Stop::kRunaway: ++js.runaway; break;
+    case vm::Stop::kError:
+      ++js.errors;
+      fmt::print(stderr, "laudd: journey `{}`, customer `{}`: {}\n", module_.journeys[inst.journey].name, c.id,
+                 inst.vm.error);
+      break;
+  }
+  end_instance(c, inst);
+}
+
+void Engine::end_instance(Customer& c, Instance& inst) {
+  auto it = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& p) { return p.get() == &inst; });
+  if (it != c.instances.end()) c.instances.erase(it);
+}
+
+}  // namespace laud::runtime

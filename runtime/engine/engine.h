@@ -1,0 +1,130 @@
+// engine.h — Execution Engine: the per-event order of LANGUAGE.md §9 over one loaded module.
+// For each accepted event: due timers fire first; then dedup, traits and history (1), exit rules
+// (2), `wait up to` resumptions (3), `on E` entries (4) and `on enter SEGMENT` entries (5).
+// Instances are VM coroutines; timers are ordered by (due, schedules before instances, creation).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/dispatch/sink.h"
+#include "runtime/engine/state.h"
+#include "runtime/engine/stats.h"
+#include "runtime/ingress/decode.h"
+#include "runtime/trigger/event_index.h"
+#include "vm/interp.h"
+#include "vm/module.h"
+
+namespace laud::runtime {
+
+enum class ClockMode : uint8_t { kEvent, kWall };
+
+struct EngineOptions {
+  ClockMode clock = ClockMode::kEvent;
+  std::optional<int64_t> until;           // --until: fire timers due ≤ this at end of input
+  std::function<int64_t()> wall_now;      // --clock wall: the real time (ms); injectable for tests
+};
+
+class EngineHost;
+
+class Engine {
+ public:
+  Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // One input line (1-based `line_number` for rejects).
+  void process_line(std::string_view line, uint64_t line_number);
+  // One accepted event (its properties may be moved from).
+  void process_event(Event& event);
+  // End of input: with --until, advance the clock and fire the timers due by then.
+  void finish();
+
+  const Stats& stats() const { return stats_; }
+  // The stats report (JSON, deterministic); counts waiting instances per journey and step.
+  std::string stats_json() const;
+  int64_t now() const { return now_; }
+  size_t customers() const { return customers_.size(); }
+  size_t live_instances() const;
+
+ private:
+  friend class EngineHost;
+  struct Timer {
+    int64_t due;
+    uint8_t cls;     // 0: schedule, 1: instance (schedules first at one instant)
+    uint64_t order;  // schedule declaration order, or instance creation order
+    uint64_t token;  // schedule index, or the instance's timer token
+    Customer* customer;
+    uint64_t instance;
+    bool operator>(const Timer& o) const {
+      if (due != o.due) return due > o.due;
+      if (cls != o.cls) return cls > o.cls;
+      if (order != o.order) return order > o.order;
+      return token > o.token;
+    }
+  };
+  // The host context of the code that runs: whose profile, which event, which instance.
+  struct Context {
+    Customer* customer = nullptr;
+    Instance* instance = nullptr;
+    const EventRoot* event = nullptr;
+    const EventRoot* trigger = nullptr;
+  };
+  class Scope;  // sets the context, restores it on exit
+
+  Customer& customer(const std::string& id, int64_t time);
+  void fire_timers_through(int64_t t);
+  void fire_schedule(const Timer& t);
+  void advance_to(int64_t t);
+
+  void record_history(Customer& c, const EventRoot& e);
+  void check_goals(Customer& c, const EventRoot& e, const EventRoutes* routes);
+  void check_exits(Customer& c, const EventRoot& e, const EventRoutes* routes);
+  void resume_waiting(Customer& c, const EventRoot& e);
+  void try_entries(Customer& c, const EventRoot& e, const EventRoutes* routes);
+  bool try_enter(Customer& c, uint32_t journey, const EventRoot* trigger);
+  void enter_segment_flips(Customer& c, const EventRoot& e, const std::vector<bool>& before);
+  std::vector<bool> enter_memberships(Customer& c);
+
+  void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
+  void end_instance(Customer& c, Instance& inst);
+  bool predicate(uint32_t fn);
+  void set_timer(Customer& c, Instance& inst);
+
+  // send (engine_send.cc)
+  vm::SendResult send(const vm::SendRequest& req);
+  void record_sent(Customer& c, const vm::SendDesc& s, std::string_view journey);
+
+  const vm::Module& module_;
+  EventIndex index_;
+  LineSink& dispatches_;
+  LineSink* rejects_;
+  EngineOptions options_;
+  std::unique_ptr<EngineHost> host_;
+  vm::Interpreter interp_;
+  EventDecoder decoder_;
+  Graveyard graveyard_;
+  Context ctx_;
+
+  std::unordered_map<std::string, std::unique_ptr<Customer>> customers_;
+  std::vector<Customer*> by_order_;  // first appearance
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
+  int64_t clock_ = INT64_MIN;  // largest accepted event time
+  int64_t now_ = INT64_MIN;
+  uint64_t instance_seq_ = 0;
+  uint64_t timer_token_ = 0;
+  Event scratch_event_;
+  std::string line_buffer_;
+  Stats stats_;
+};
+
+}  // namespace laud::runtime

@@ -1,0 +1,79 @@
+// state.h — Execution Engine: what laudd keeps per customer and per journey instance. A customer
+// owns its traits, messageId window, aggregate states, live instances (in creation order), entry
+// records per (journey, key), recent dispatch times (for caps) and goal windows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/audience/aggregates.h"
+#include "runtime/common/doc.h"
+#include "runtime/trigger/dedup.h"
+#include "vm/instance.h"
+
+namespace laud::runtime {
+
+// An event as the VM sees it (`event`, `trigger`): `$name`, `$time`, `$id` and its properties.
+struct EventRoot {
+  std::string name;
+  int64_t time = 0;
+  bool has_id = false;
+  std::string id;
+  Doc props = Doc::object();
+};
+
+struct Instance {
+  uint64_t seq = 0;  // creation order, engine-wide
+  uint32_t journey = 0;
+  std::string key;   // text form of the key ("" without `key`)
+  uint32_t entry = 0;  // ENTRY of the dispatch id
+  int64_t entered_at = 0;
+  bool has_trigger = false;
+  EventRoot trigger;   // only the fields the body reads (JourneyDesc::trigger_fields)
+  uint64_t timer_token = 0;  // the live timer's token (0: none)
+  vm::InstanceState vm;
+};
+
+struct EntryRecord {
+  uint32_t count = 0;
+  int64_t last = 0;
+};
+
+struct GoalWindow {
+  uint32_t journey = 0;
+  uint64_t instance = 0;    // Instance::seq of the entry
+  int64_t entered_at = 0;
+  int64_t deadline = 0;     // entered_at + the longest `within` of the journey's goals
+  uint64_t converted = 0;   // bit g: goal g already converted for this entry
+  std::vector<std::pair<uint32_t, uint32_t>> arms;  // (split, arm) taken by the instance
+};
+
+struct SentTime {
+  uint8_t channel;
+  int64_t time;
+};
+
+struct Customer {
+  std::string id;
+  uint64_t order = 0;           // first appearance
+  int64_t first_time = INT64_MAX;  // earliest accepted event time (for `on schedule`)
+  Doc traits = Doc::object();
+  MessageIdWindow dedup;
+  std::vector<std::unique_ptr<AggState>> aggregates;  // by Module::aggregates index, lazily
+  std::vector<std::unique_ptr<Instance>> instances;   // live, creation order
+  std::map<std::pair<uint32_t, std::string>, EntryRecord> entries;
+  std::vector<SentTime> sent;   // recent dispatches, per channel at most the deepest cap's count
+  std::vector<GoalWindow> goals;
+
+  Instance* instance(uint64_t seq) {
+    for (auto& i : instances)
+      if (i->seq == seq) return i.get();
+    return nullptr;
+  }
+};
+
+}  // namespace laud::runtime

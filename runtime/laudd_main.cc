@@ -1,0 +1,117 @@
+// laudd_main.cc — the daemon's command line (LANGUAGE.md §12):
+//   laudd run --module MODULE --events FILE|- [--out FILE|-] [--clock event|wall] [--until TIME]
+//             [--state DIR] [--rejects FILE] [--stats FILE]
+// Exit 0 after the input is consumed (rejects included), 1 when the module or a file cannot be
+// used, 2 for usage errors.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "runtime/dispatch/sink.h"
+#include "runtime/engine/engine.h"
+#include "runtime/ingress/line_reader.h"
+#include "vm/module_format.h"
+#include "vm/time_text.h"
+
+namespace {
+
+using namespace laud;
+
+struct RunArgs {
+  std::string module, events, out = "-", clock = "event", until, state, rejects, stats, config;
+};
+
+int fail(const std::string& message) {
+  fmt::print(stderr, "laudd: error: {}\n", message);
+  return 1;
+}
+
+int run(const RunArgs& a) {
+  if (!a.config.empty())
+    return fail("--config (Kafka/RabbitMQ) is not available yet; use --module and --events");
+  if (!a.state.empty()) return fail("--state is not available yet");
+  vm::Module module;
+  std::string error;
+  if (!vm::load_module_file(a.module, module, &error)) return fail(error);
+
+  runtime::EngineOptions options;
+  options.clock = a.clock == "wall" ? runtime::ClockMode::kWall : runtime::ClockMode::kEvent;
+  if (!a.until.empty()) {
+    options.until = vm::parse_rfc3339(a.until);
+    if (!options.until) {
+      fmt::print(stderr, "laudd: error: --until: `{}` is not an RFC 3339 time\n", a.until);
+      return 2;
+    }
+  }
+
+  runtime::FileSink out;
+  if (!out.open(a.out, -1, &error)) return fail(error);
+  std::unique_ptr<runtime::FileSink> rejects;
+  if (!a.rejects.empty()) {
+    rejects = std::make_unique<runtime::FileSink>();
+    if (!rejects->open(a.rejects, -1, &error)) return fail(error);
+  }
+  runtime::LineReader reader;
+  if (!reader.open(a.events, &error)) return fail(error);
+
+  runtime::Engine engine(module, out, rejects.get(), options);
+  std::string_view line;
+  while (reader.next(line)) engine.process_line(line, reader.line_number());
+  if (reader.failed()) return fail(a.events + ": read error");
+  engine.finish();
+  out.flush();
+  if (rejects) rejects->flush();
+
+  if (!a.stats.empty()) {
+    std::string json = engine.stats_json();
+    if (a.stats == "-") {
+      fmt::print(stderr, "{}", json);
+    } else {
+      std::ofstream f(a.stats, std::ios::binary | std::ios::trunc);
+      f << json;
+      if (!f) return fail(a.stats + ": cannot write");
+    }
+  }
+  const runtime::Stats& s = engine.stats();
+  fmt::print(stderr,
+             "laudd: {} lines: {} events accepted ({} duplicates), {} rejected, {} ignored; {} dispatched, "
+             "{} suppressed; {} customers, {} instances waiting\n",
+             s.lines, s.accepted, s.duplicates, s.rejected, s.ignored, s.dispatched, s.suppressed,
+             engine.customers(), engine.live_instances());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"laudd — the laud journey runtime"};
+  app.require_subcommand(1);
+  RunArgs a;
+  CLI::App* run_cmd = app.add_subcommand("run", "consume events, run journeys, write dispatch records");
+  run_cmd->add_option("--module", a.module, "compiled module (.ljb) from `laudc compile`");
+  run_cmd->add_option("--events", a.events, "JSON Lines input file, or - for stdin");
+  run_cmd->add_option("--out", a.out, "dispatch records (JSON Lines), - for stdout")->capture_default_str();
+  run_cmd->add_option("--clock", a.clock, "event: time from event timestamps; wall: real time")
+      ->check(CLI::IsMember({"event", "wall"}))
+      ->capture_default_str();
+  run_cmd->add_option("--until", a.until, "at end of input, advance the clock to TIME and fire due timers");
+  run_cmd->add_option("--state", a.state, "RocksDB directory for durable state");
+  run_cmd->add_option("--rejects", a.rejects, "rejected input lines with reasons (JSON Lines)");
+  run_cmd->add_option("--stats", a.stats, "write the stats report (JSON) here; - for stderr");
+  run_cmd->add_option("--config", a.config, "TOML configuration (Kafka in, Kafka/RabbitMQ out)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (a.config.empty() && (a.module.empty() || a.events.empty())) {
+    fmt::print(stderr, "laudd: error: run needs --module and --events (or --config)\n");
+    return 2;
+  }
+  return run(a);
+}
