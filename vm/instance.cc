@@ -5,6 +5,8 @@
 // A value is a kind byte and its payload; strings are length-prefixed; lists and objects nest.
 #include "vm/instance.h"
 
+#include "vm/bytes.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -87,21 +89,6 @@ void InstanceState::freeze(Host& host) {
 
 namespace {
 
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-void put_zigzag(std::string& out, int64_t v) {
-  put_varint(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-}
-void put_bytes(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
-
 void put_value(std::string& out, const Value& v) {
   out += static_cast<char>(v.kind);
   switch (v.kind) {
@@ -110,12 +97,7 @@ void put_value(std::string& out, const Value& v) {
     case Kind::kInt:
     case Kind::kTime:
     case Kind::kDuration: put_zigzag(out, v.i); break;
-    case Kind::kFloat: {
-      char b[8];
-      std::memcpy(b, &v.f, 8);
-      out.append(b, 8);
-      break;
-    }
+    case Kind::kFloat: put_f64(out, v.f); break;
     case Kind::kString: put_bytes(out, v.str()); break;
     case Kind::kList:
       put_varint(out, v.size);
@@ -134,51 +116,7 @@ void put_value(std::string& out, const Value& v) {
   }
 }
 
-class Reader {
- public:
-  explicit Reader(std::string_view b) : b_(b) {}
-  bool ok() const { return ok_; }
-  bool done() const { return pos_ == b_.size(); }
-
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= b_.size()) return fail();
-      auto c = static_cast<uint8_t>(b_[pos_++]);
-      v |= static_cast<uint64_t>(c & 0x7F) << shift;
-      if (!(c & 0x80)) return v;
-    }
-    return fail();
-  }
-  int64_t zigzag() {
-    uint64_t u = varint();
-    return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
-  }
-  uint8_t byte() { return pos_ < b_.size() ? static_cast<uint8_t>(b_[pos_++]) : static_cast<uint8_t>(fail()); }
-  std::string_view bytes() {
-    uint64_t n = varint();
-    if (!ok_ || n > b_.size() - pos_) return fail(), std::string_view();
-    std::string_view s = b_.substr(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  // A count of items each at least one byte long: never more than the bytes left.
-  uint64_t count() {
-    uint64_t n = varint();
-    if (n > b_.size() - pos_) return fail();
-    return n;
-  }
-  uint64_t fail() {
-    ok_ = false;
-    pos_ = b_.size();
-    return 0;
-  }
-
- private:
-  std::string_view b_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
+using Reader = ByteReader;
 
 Value read_value(Reader& r, Freezer& fz, int depth) {
   if (depth > 64) return r.fail(), Value();
@@ -193,13 +131,7 @@ Value read_value(Reader& r, Freezer& fz, int depth) {
     case Kind::kInt: return Value::integer(r.zigzag());
     case Kind::kTime: return Value::time(r.zigzag());
     case Kind::kDuration: return Value::duration(r.zigzag());
-    case Kind::kFloat: {
-      uint64_t bits = 0;
-      for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(r.byte()) << (8 * i);
-      double d;
-      std::memcpy(&d, &bits, 8);
-      return Value::floating(d);
-    }
+    case Kind::kFloat: return Value::floating(r.f64());
     case Kind::kString: return Value::string(fz.text(r.bytes()));
     case Kind::kList: {
       uint64_t n = r.count();
@@ -227,7 +159,7 @@ Value read_value(Reader& r, Freezer& fz, int depth) {
 
 std::string InstanceState::encode() const {
   std::string out;
-  for (int i = 0; i < 8; ++i) out += static_cast<char>((module_hash >> (8 * i)) & 0xFF);
+  put_u64(out, module_hash);
   put_varint(out, journey);
   put_varint(out, pc);
   out += static_cast<char>(wait.kind);
@@ -247,7 +179,7 @@ std::string InstanceState::encode() const {
 bool InstanceState::decode(std::string_view bytes, InstanceState& out, std::string* error) {
   out = InstanceState();
   Reader r(bytes);
-  for (int i = 0; i < 8; ++i) out.module_hash |= static_cast<uint64_t>(r.byte()) << (8 * i);
+  out.module_hash = r.u64();
   out.journey = static_cast<uint32_t>(r.varint());
   out.pc = static_cast<uint32_t>(r.varint());
   uint8_t kind = r.byte();
