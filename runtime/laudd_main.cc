@@ -14,12 +14,16 @@
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
 #include "runtime/ingress/line_reader.h"
+#include "runtime/state/store.h"
 #include "vm/module_format.h"
 #include "vm/time_text.h"
 
 namespace {
 
 using namespace laud;
+
+// Lines between two checkpoints of a --state run (each one fsyncs the outputs and the store).
+constexpr uint64_t kCheckpointLines = 10'000;
 
 struct RunArgs {
   std::string module, events, out = "-", clock = "event", until, state, rejects, stats, config;
@@ -33,7 +37,6 @@ int fail(const std::string& message) {
 int run(const RunArgs& a) {
   if (!a.config.empty())
     return fail("--config (Kafka/RabbitMQ) is not available yet; use --module and --events");
-  if (!a.state.empty()) return fail("--state is not available yet");
   vm::Module module;
   std::string error;
   if (!vm::load_module_file(a.module, module, &error)) return fail(error);
@@ -49,22 +52,47 @@ int run(const RunArgs& a) {
   }
 
   runtime::FileSink out;
-  if (!out.open(a.out, -1, &error)) return fail(error);
   std::unique_ptr<runtime::FileSink> rejects;
-  if (!a.rejects.empty()) {
-    rejects = std::make_unique<runtime::FileSink>();
-    if (!rejects->open(a.rejects, -1, &error)) return fail(error);
+  if (!a.rejects.empty()) rejects = std::make_unique<runtime::FileSink>();
+  runtime::Engine engine(module, out, rejects.get(), options);
+
+  // --state: resume from the last checkpoint; outputs are cut back to what it had written.
+  std::unique_ptr<runtime::StateStore> store;
+  runtime::Position pos;
+  bool fresh = true;
+  if (!a.state.empty()) {
+    store = std::make_unique<runtime::StateStore>();
+    if (!store->open(a.state, &error)) return fail(error);
+    if (!engine.restore(*store, pos, fresh, &error)) return fail(a.state + ": " + error);
+    if (!fresh && (a.out == "-" || (rejects && a.rejects == "-")))
+      fmt::print(stderr, "laudd: warning: resuming with output on stdout: records since the last checkpoint "
+                         "may repeat (use --out FILE for exactly-once output)\n");
   }
+  if (!out.open(a.out, fresh ? -1 : pos.out, &error)) return fail(error);
+  if (rejects && !rejects->open(a.rejects, fresh ? -1 : pos.rejects, &error)) return fail(error);
   runtime::LineReader reader;
   if (!reader.open(a.events, &error)) return fail(error);
+  if (!fresh && !reader.skip_to(pos.input_offset, pos.input_line))
+    return fail(a.events + ": shorter than the input the state in " + a.state + " has consumed");
 
-  runtime::Engine engine(module, out, rejects.get(), options);
+  auto checkpoint = [&]() -> bool {
+    if (!out.flush() || (rejects && !rejects->flush())) return false;
+    if (!store) return true;
+    runtime::Position p{reader.offset(), reader.line_number(), out.position(), rejects ? rejects->position() : -1};
+    return engine.checkpoint(*store, p, &error);
+  };
   std::string_view line;
-  while (reader.next(line)) engine.process_line(line, reader.line_number());
+  uint64_t since_checkpoint = 0;
+  while (reader.next(line)) {
+    engine.process_line(line, reader.line_number());
+    if (store && ++since_checkpoint == kCheckpointLines) {
+      since_checkpoint = 0;
+      if (!checkpoint()) return fail("checkpoint: " + error);
+    }
+  }
   if (reader.failed()) return fail(a.events + ": read error");
   engine.finish();
-  out.flush();
-  if (rejects) rejects->flush();
+  if (!checkpoint()) return fail("checkpoint: " + error);
 
   if (!a.stats.empty()) {
     std::string json = engine.stats_json();

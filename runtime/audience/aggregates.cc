@@ -110,4 +110,62 @@ Value AggState::query(const vm::AggregateDesc& d, int64_t now) {
   return Value();
 }
 
+namespace {
+
+void put_number_value(std::string& out, const Value& v) {
+  out += static_cast<char>(v.kind);
+  if (v.kind == Kind::kInt) vm::put_zigzag(out, v.i);
+  if (v.kind == Kind::kFloat) vm::put_f64(out, v.f);
+}
+
+Value read_number_value(vm::ByteReader& r) {
+  auto kind = static_cast<Kind>(r.byte());
+  if (kind == Kind::kNull) return Value();
+  if (kind == Kind::kInt) return Value::integer(r.zigzag());
+  if (kind == Kind::kFloat) return Value::floating(r.f64());
+  r.fail();
+  return Value();
+}
+
+void put_slot(std::string& out, const AggSlot& s) {
+  vm::put_zigzag(out, s.time);
+  vm::put_zigzag(out, s.count);
+  put_number_value(out, s.sum.value());
+  vm::put_f64(out, s.fsum);
+  put_number_value(out, s.min);
+  put_number_value(out, s.max);
+}
+
+AggSlot read_slot(vm::ByteReader& r) {
+  AggSlot s;
+  s.time = r.zigzag();
+  s.count = r.zigzag();
+  Value sum = read_number_value(r);
+  s.sum.is_float = sum.kind == Kind::kFloat;
+  if (s.sum.is_float) s.sum.f = sum.f; else s.sum.i = sum.i;
+  s.fsum = r.f64();
+  s.min = read_number_value(r);
+  s.max = read_number_value(r);
+  return s;
+}
+
+}  // namespace
+
+void AggState::encode(std::string& out) const {
+  put_slot(out, total_);
+  vm::put_zigzag(out, last_);
+  vm::put_varint(out, window_.size());
+  for (const AggSlot& s : window_) put_slot(out, s);
+}
+
+bool AggState::decode(vm::ByteReader& r) {
+  total_ = read_slot(r);
+  last_ = r.zigzag();
+  uint64_t n = r.count();
+  if (n > kMaxWindowEntries) r.fail();
+  window_.clear();
+  for (uint64_t k = 0; k < n && r.ok(); ++k) window_.push_back(read_slot(r));
+  return r.ok();
+}
+
 }  // namespace laud::runtime

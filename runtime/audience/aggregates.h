@@ -11,6 +11,7 @@
 #include <iterator>
 #include <optional>
 
+#include "vm/bytes.h"
 #include "vm/module.h"
 #include "vm/value.h"
 
@@ -45,6 +46,9 @@ class AggState {
   void record(const vm::AggregateDesc& d, int64_t time, const vm::Value* value, int64_t now);
   vm::Value query(const vm::AggregateDesc& d, int64_t now);
   size_t slots() const { return window_.size(); }
+  // Persisted state (runtime/state): the all-time slot, the latest time and the window.
+  void encode(std::string& out) const;
+  bool decode(vm::ByteReader& r);
 
  private:
   void evict(const vm::AggregateDesc& d, int64_t now);

@@ -37,7 +37,8 @@ Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects
   limit_windows_.resize(module.journeys.size());
   for (const ScheduleRef& s : index_.schedules()) {
     const vm::TriggerDesc& t = module.journeys[s.journey].triggers[s.trigger];
-    timers_.push({t.at_ms, 0, s.order, static_cast<uint64_t>(&s - index_.schedules().data()), nullptr, 0});
+    schedule_next_.push_back(t.at_ms);
+    timers_.push({t.at_ms, 0, s.order, schedule_next_.size() - 1, nullptr, 0});
   }
   if (options_.clock == ClockMode::kWall && !options_.wall_now) {
     options_.wall_now = [] {
@@ -109,6 +110,7 @@ void Engine::fire_timers_through(int64_t t) {
       Instance* inst = tm.customer->instance(tm.instance);
       if (inst && inst->timer_token == tm.token) {
         ++stats_.timers_fired;
+        mark_dirty(*tm.customer);
         inst->timer_token = 0;
         run(*tm.customer, *inst, vm::Resume{vm::Resume::kTimer, 0}, nullptr);
       }
@@ -128,10 +130,10 @@ void Engine::fire_schedule(const Timer& tm) {
     if (c.first_time < tm.due) try_enter(c, s.journey, nullptr);
     graveyard_.clear();
   }
-  if (t.kind == vm::TriggerKind::kScheduleEvery && t.every_ms > 0) {
-    int64_t next;
-    if (!__builtin_add_overflow(tm.due, t.every_ms, &next)) timers_.push({next, 0, tm.order, tm.token, nullptr, 0});
-  }
+  int64_t next = INT64_MAX;
+  if (t.kind == vm::TriggerKind::kScheduleEvery && t.every_ms > 0 && !__builtin_add_overflow(tm.due, t.every_ms, &next))
+    timers_.push({next, 0, tm.order, tm.token, nullptr, 0});
+  schedule_next_[tm.token] = next;
 }
 
 void Engine::set_timer(Customer& c, Instance& inst) {
@@ -154,6 +156,7 @@ void Engine::process_event(Event& ev) {
   }
   ++stats_.accepted;
   Customer& c = customer(ev.customer, ev.time);
+  mark_dirty(c);
 
   // 1. messageId dedup; identify merges traits; the event enters the history.
   if (ev.has_message_id && c.dedup.seen_or_add(ev.message_id)) {
@@ -393,6 +396,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
     }
     w.push_back(now_);
   }
+  mark_dirty(c);
   EntryRecord& rec = c.entries[{journey, key}];
   ++rec.count;
   rec.last = now_;

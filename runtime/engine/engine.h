@@ -33,6 +33,15 @@ struct EngineOptions {
 };
 
 class EngineHost;
+class StateStore;
+
+// Where a durable run stands: input consumed and output written (bytes), as of a checkpoint.
+struct Position {
+  uint64_t input_offset = 0;
+  uint64_t input_line = 0;
+  int64_t out = -1;      // -1: not resumable (stdout), or a fresh run
+  int64_t rejects = -1;
+};
 
 class Engine {
  public:
@@ -47,6 +56,13 @@ class Engine {
   void process_event(Event& event);
   // End of input: with --until, advance the clock and fire the timers due by then.
   void finish();
+
+  // Durable state (runtime/state/checkpoint.cc). restore() loads a store written by an earlier
+  // run of the same module (false with a message otherwise; a fresh store leaves `pos` zero and
+  // `fresh` true); checkpoint() writes every customer changed since the last one and the engine
+  // record, atomically.
+  bool restore(StateStore& store, Position& pos, bool& fresh, std::string* error);
+  bool checkpoint(StateStore& store, const Position& pos, std::string* error);
 
   const Stats& stats() const { return stats_; }
   // The stats report (JSON, deterministic); counts waiting instances per journey and step.
@@ -98,6 +114,12 @@ class Engine {
   void end_instance(Customer& c, Instance& inst);
   bool predicate(uint32_t fn);
   void set_timer(Customer& c, Instance& inst);
+  void mark_dirty(Customer& c) {
+    if (!c.dirty) {
+      c.dirty = true;
+      dirty_.push_back(&c);
+    }
+  }
 
   // send (engine_send.cc)
   vm::SendResult send(const vm::SendRequest& req);
@@ -118,6 +140,8 @@ class Engine {
   std::vector<Customer*> by_order_;  // first appearance
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
+  std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
+  std::vector<Customer*> dirty_;
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;

@@ -68,6 +68,7 @@ struct Customer {
   std::map<std::pair<uint32_t, std::string>, EntryRecord> entries;
   std::vector<SentTime> sent;   // recent dispatches, per channel at most the deepest cap's count
   std::vector<GoalWindow> goals;
+  bool dirty = false;  // changed since the last checkpoint (--state)
 
   Instance* instance(uint64_t seq) {
     for (auto& i : instances)

@@ -1,0 +1,67 @@
+// store.cc — RocksDB behind StateStore.
+#include "runtime/state/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+namespace laud::runtime {
+
+StateStore::StateStore() = default;
+StateStore::~StateStore() = default;
+
+bool StateStore::open(const std::string& dir, std::string* error) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  options.OptimizeLevelStyleCompaction(64 << 20);
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
+  if (!s.ok()) {
+    if (error) *error = dir + ": " + s.ToString();
+    return false;
+  }
+  db_.reset(db);
+  return true;
+}
+
+bool StateStore::get(std::string_view key, std::string& value, std::string* error) {
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) {
+    if (error) *error = s.ToString();
+    return false;
+  }
+  return true;
+}
+
+bool StateStore::scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& f,
+                      std::string* error) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    if (!f(std::string_view(k.data(), k.size()), std::string_view(it->value().data(), it->value().size())))
+      return true;
+  }
+  if (!it->status().ok()) {
+    if (error) *error = it->status().ToString();
+    return false;
+  }
+  return true;
+}
+
+bool StateStore::write(const std::vector<std::pair<std::string, std::string>>& puts, std::string* error) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [k, v] : puts) batch.Put(k, v);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status s = db_->Write(options, &batch);
+  if (!s.ok()) {
+    if (error) *error = s.ToString();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace laud::runtime

@@ -1,0 +1,36 @@
+// store.h — the durable state store of `laudd run --state DIR`: RocksDB, one key per customer
+// (`c` + id) and one for the engine (`g`). Every checkpoint is one synced WriteBatch, so after a
+// crash the store holds exactly the last checkpoint: never half of one.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rocksdb {
+class DB;
+}
+
+namespace laud::runtime {
+
+class StateStore {
+ public:
+  StateStore();
+  ~StateStore();
+  bool open(const std::string& dir, std::string* error);
+  // The value of `key`; false when absent (error left empty) or on failure (error set).
+  bool get(std::string_view key, std::string& value, std::string* error);
+  // Calls `f` for each key with `prefix`, in key order; stops early when `f` returns false.
+  bool scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& f,
+            std::string* error);
+  // Writes all pairs atomically and durably (WAL synced).
+  bool write(const std::vector<std::pair<std::string, std::string>>& puts, std::string* error);
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace laud::runtime
