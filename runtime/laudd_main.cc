@@ -27,6 +27,7 @@ constexpr uint64_t kCheckpointLines = 10'000;
 
 struct RunArgs {
   std::string module, events, out = "-", clock = "event", until, state, rejects, stats, config;
+  bool summary = false;
 };
 
 int fail(const std::string& message) {
@@ -104,6 +105,7 @@ int run(const RunArgs& a) {
       if (!f) return fail(a.stats + ": cannot write");
     }
   }
+  if (a.summary) fmt::print(stderr, "{}", engine.stats_table());
   const runtime::Stats& s = engine.stats();
   fmt::print(stderr,
              "laudd: {} lines: {} events accepted ({} duplicates), {} rejected, {} ignored; {} dispatched, "
@@ -130,6 +132,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--state", a.state, "RocksDB directory for durable state");
   run_cmd->add_option("--rejects", a.rejects, "rejected input lines with reasons (JSON Lines)");
   run_cmd->add_option("--stats", a.stats, "write the stats report (JSON) here; - for stderr");
+  run_cmd->add_flag("--summary", a.summary, "print a table per journey on stderr at the end");
   run_cmd->add_option("--config", a.config, "TOML configuration (Kafka in, Kafka/RabbitMQ out)");
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 #include "runtime/dispatch/sink.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,7 +36,8 @@ bool FileSink::open(const std::string& path, int64_t resume_at, std::string* err
     return false;
   }
   owned_ = true;
-  is_file_ = true;
+  struct stat st {};
+  is_file_ = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);  // fsync only regular files (not /dev/null, pipes)
   position_ = resume_at >= 0 ? resume_at : 0;
   return true;
 }

@@ -67,6 +67,8 @@ class Engine {
   const Stats& stats() const { return stats_; }
   // The stats report (JSON, deterministic); counts waiting instances per journey and step.
   std::string stats_json() const;
+  // A one-line-per-journey table for people (laudd --summary).
+  std::string stats_table() const;
   int64_t now() const { return now_; }
   size_t customers() const { return customers_.size(); }
   size_t live_instances() const;

@@ -127,4 +127,25 @@ std::string Engine::stats_json() const {
   return out;
 }
 
+std::string Engine::stats_table() const {
+  std::vector<uint64_t> waiting(stats_.journeys.size(), 0);
+  for (const auto& [id, c] : customers_)
+    for (const auto& inst : c->instances) ++waiting[inst->journey];
+  std::string out = fmt::format("{:<24} {:>8} {:>8} {:>8} {:>9} {:>7} {:>10} {:>10} {:>6}\n", "journey", "entered",
+                                "skipped", "waiting", "completed", "exited", "dispatched", "suppressed", "goals");
+  for (size_t j = 0; j < stats_.journeys.size(); ++j) {
+    const JourneyStats& s = stats_.journeys[j];
+    uint64_t exited = s.exited_step;
+    for (const auto& [rule, n] : s.exited_by_rule) exited += n;
+    uint64_t dispatched = 0, goals = 0;
+    for (uint64_t n : s.dispatched) dispatched += n;
+    for (const GoalStats& g : s.goals) goals += g.conversions;
+    fmt::format_to(std::back_inserter(out), "{:<24} {:>8} {:>8} {:>8} {:>9} {:>7} {:>10} {:>10} {:>6}\n",
+                   module_.journeys[j].name, s.entered,
+                   s.skipped_audience + s.skipped_reentry + s.skipped_limit + s.skipped_key, waiting[j], s.completed,
+                   exited, dispatched, s.suppressed_cap + s.suppressed_quiet + s.no_address, goals);
+  }
+  return out;
+}
+
 }  // namespace laud::runtime
