@@ -98,6 +98,12 @@ void Analyzer::report_unknown_name(const ast::Expr& e, const Scope& s) {
   did_you_mean(d, e.name.text, candidates);
 }
 
+// Why an aggregate's filter sees no instance (E0411): the runtime keeps aggregates as events arrive.
+constexpr const char* kAggWhereHelp =
+    "the runtime keeps an aggregate up to date as events arrive, before and apart from any journey instance: "
+    "its `where` can read the past `event`, `customer`, `now` and constants; compare locals or `trigger` "
+    "outside the aggregate";
+
 ExprInfo Analyzer::name(const ast::Expr& e, const Scope& s) {
   const uint64_t hash = name_hash(e.name.text);  // for both tables
   if (const ValueName* v = value_names_.find(e.name.text, hash)) {
@@ -115,6 +121,12 @@ ExprInfo Analyzer::name(const ast::Expr& e, const Scope& s) {
       if (s.place != Place::kBody) {
         Diagnostic& d = error(DiagCode::E0200, e.span, "unknown name `" + std::string(e.name.text) + "`");
         d.help = "`" + std::string(e.name.text) + "` is a local of the journey body; journey settings cannot read locals";
+        return poisoned_info();
+      }
+      if (s.in_agg_where) {
+        error(DiagCode::E0411, e.span,
+              "an aggregate's `where` cannot read local `" + std::string(e.name.text) + "`")
+            .help = kAggWhereHelp;
         return poisoned_info();
       }
       if (!local->visible) {
@@ -139,6 +151,10 @@ ExprInfo Analyzer::root(const ast::Expr& e, const Scope& s) {
   bool is_event = e.root == ast::Root::kEvent;
   std::string word = is_event ? "`event`" : "`trigger`";
   if (is_event && s.in_agg_where) return ok;  // the past event
+  if (s.in_agg_where && s.place != Place::kSegment && s.place != Place::kPolicy) {
+    error(DiagCode::E0411, e.span, "an aggregate's `where` cannot read `trigger`").help = kAggWhereHelp;
+    return poisoned_info();
+  }
   switch (s.place) {
     case Place::kSegment:
     case Place::kPolicy: {
