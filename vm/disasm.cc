@@ -166,6 +166,7 @@ class InstrFormatter {
     line_.add(rk(i_.b(), i_.k & kConstB));
     line_.add(rk(i_.c(), i_.k & kConstC));
   }
+  void ABCJ() { ABC(); }  // the jump it takes is the next line
   void AK() {
     line_.add(reg(i_.a));
     line_.add(konst(i_.bx));

@@ -15,7 +15,7 @@ enum class Op : uint8_t {
 };
 
 enum class Format : uint8_t {
-#define LAUD_FORMATS(F) F(N) F(A) F(AB) F(ABC) F(AK) F(AJ) F(J) F(AS) F(ABS) F(ABN) F(ABF) F(AG) F(AP) F(AR) F(SD) F(WD) F(TD) F(AT) F(AX)
+#define LAUD_FORMATS(F) F(N) F(A) F(AB) F(ABC) F(AK) F(AJ) F(J) F(AS) F(ABS) F(ABN) F(ABF) F(AG) F(AP) F(AR) F(SD) F(WD) F(TD) F(AT) F(AX) F(ABCJ)
 #define F(name) name,
   LAUD_FORMATS(F)
 #undef F

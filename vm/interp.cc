@@ -5,6 +5,7 @@
 
 #include <re2/re2.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "vm/builtins.h"
@@ -24,6 +25,82 @@ uint64_t fnv1a64(std::string_view s, uint64_t h = 0xcbf29ce484222325ULL) {
   }
   return h;
 }
+
+// Instructions after which control never falls through to pc + 1. A function ending in one of
+// them cannot run off its end (the verifier demands it; the interpreter checks it again on entry).
+constexpr uint64_t kClosedEnds = (uint64_t{1} << static_cast<uint8_t>(Op::RET)) |
+                                 (uint64_t{1} << static_cast<uint8_t>(Op::EXIT)) |
+                                 (uint64_t{1} << static_cast<uint8_t>(Op::END)) |
+                                 (uint64_t{1} << static_cast<uint8_t>(Op::JMP)) |
+                                 (uint64_t{1} << static_cast<uint8_t>(Op::SPLIT)) |
+                                 (uint64_t{1} << static_cast<uint8_t>(Op::WAITUPTO));
+static_assert(kOpCount <= 64, "kClosedEnds is a 64-bit mask");
+inline bool closed_end(Op op) { return static_cast<uint8_t>(op) < 64 && ((kClosedEnds >> static_cast<uint8_t>(op)) & 1); }
+
+// Register writes and copies on the hot path go word by word. A Value is written field by field
+// (kind byte, size, payload) unless told otherwise, and a 16-byte load of it right after those
+// stores cannot be forwarded from them: it waits until they reach the cache (a store-forwarding
+// stall of a dozen cycles, measured as a third of a short segment's time, at its RET). So a
+// boolean result is stored as two whole 8-byte words, and RET copies its register through
+// loads that each lie inside one earlier store (kind, size, payload) into two 8-byte stores.
+inline void store_words(Value& dst, uint64_t w0, uint64_t w1) {
+  std::memcpy(reinterpret_cast<char*>(&dst), &w0, 8);
+  std::memcpy(reinterpret_cast<char*>(&dst) + 8, &w1, 8);
+}
+inline void set_bool(Value& dst, bool b) { store_words(dst, static_cast<uint64_t>(Kind::kBool), b ? 1 : 0); }
+inline void copy_words(Value& dst, const Value& src) {
+  uint64_t w0 = static_cast<uint64_t>(src.kind) | (uint64_t{src.size} << 32);
+  uint64_t w1;
+  std::memcpy(&w1, reinterpret_cast<const char*>(&src) + 8, 8);
+  store_words(dst, w0, w1);
+}
+// value_ops.h's same_bytes, forced inline: GCC keeps that one out of line here (it is used by
+// many handlers), which costs a call per string comparison.
+__attribute__((always_inline)) inline bool bytes_equal(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+  }
+  if (n >= 4) return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+  if (n == 0) return true;
+  return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+// Fast paths of the string tests for the kinds segments meet most (strings, constant lists of
+// strings), inline and without libc calls; every other case goes to value_ops (same answers).
+inline bool equal_fast(const Value& a, const Value& b) {  // value_ops.h's equal, with bytes_equal
+  if (a.kind == b.kind) {
+    if (a.kind == Kind::kInt || a.kind == Kind::kTime || a.kind == Kind::kDuration) return a.i == b.i;
+    if (a.kind == Kind::kString) return a.size == b.size && bytes_equal(a.s, b.s, a.size);
+    if (a.kind == Kind::kBool) return a.b == b.b;
+  }
+  return equal_slow(a, b);
+}
+inline bool in_fast(const Value& x, const Value& list) {
+  if (x.kind != Kind::kString || list.kind != Kind::kList) return in_list(x, list);
+  for (uint32_t k = 0; k < list.size; ++k) {
+    const Value& e = list.list[k];
+    if (e.kind == Kind::kString) {
+      if (e.size == x.size && bytes_equal(e.s, x.s, x.size)) return true;
+    } else if (e.kind == Kind::kTime) {
+      return in_list(x, list);  // a string meets a time element as RFC 3339: in_list parses it
+    }
+  }
+  return false;
+}
+inline bool contains_fast(const Value& a, const Value& b) {
+  return a.kind == Kind::kList ? in_fast(b, a) : contains(a, b);
+}
+inline bool starts_fast(const Value& a, const Value& b) {
+  return a.kind == Kind::kString && b.kind == Kind::kString && a.size >= b.size && bytes_equal(a.s, b.s, b.size);
+}
+inline bool ends_fast(const Value& a, const Value& b) {
+  return a.kind == Kind::kString && b.kind == Kind::kString && a.size >= b.size &&
+         bytes_equal(a.s + (a.size - b.size), b.s, b.size);
+}
+
+static_assert(offsetof(Value, kind) == 0 && offsetof(Value, size) == 4 && sizeof(Value) == 16,
+              "store_words writes a Value as kind | size << 32, then the payload");
 
 }  // namespace
 
@@ -50,28 +127,32 @@ Value* Interpreter::push_registers(uint32_t n) {
   return regs;
 }
 
-Value Interpreter::call(uint32_t fn_index, Host& host, std::string* error) {
-  if (fn_index >= module_.functions.size() || depth_ >= kMaxCallDepth) {
-    if (error) *error = "call of function " + std::to_string(fn_index) + " refused";
-    return Value();
+// The cold half of call(): the message of a refused or failed call (kept out of call's frame).
+// `what` null: the call of `fn_index` was refused; else `last_error`, or `what` when that is empty.
+__attribute__((noinline, cold)) static Value call_error(std::string* error, const char* what, uint32_t fn_index,
+                                                        const std::string& last_error) {
+  if (error) {
+    if (!what) *error = "call of function " + std::to_string(fn_index) + " refused";
+    else *error = last_error.empty() ? what : last_error;
   }
-  if (depth_ == 0) arena_.reset();
+  return Value();
+}
+
+Value Interpreter::call(uint32_t fn_index, Host& host, std::string* error) {
+  if (__builtin_expect(fn_index >= module_.functions.size() || depth_ >= kMaxCallDepth, 0))
+    return call_error(error, nullptr, fn_index, last_error_);
   Frame f;
   f.fn = &module_.functions[fn_index];
   size_t saved_top = stack_top_;
   f.regs = push_registers(f.fn->num_registers);
-  if (!f.regs) {
-    if (error) *error = "register stack exhausted";
-    return Value();
-  }
+  if (__builtin_expect(!f.regs, 0)) return call_error(error, "register stack exhausted", fn_index, {});
+  if (depth_ == 0) arena_.reset();
   ++depth_;
   Exec e = execute(f, host);
   --depth_;
   stack_top_ = saved_top;
-  if (e != Exec::kReturn) {
-    if (error) *error = last_error_.empty() ? "function did not return" : last_error_;
-    return Value();
-  }
+  if (__builtin_expect(e != Exec::kReturn, 0))
+    return call_error(error, "function did not return", fn_index, last_error_);
   return f.result;
 }
 
@@ -210,7 +291,7 @@ Value Interpreter::customer_id(Host& host) {
   return host.field(host.customer(), "$id", kDynamicKey, arena_);
 }
 
-Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
+__attribute__((hot, optimize("no-crossjumping", "no-gcse"))) Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
   const Instr* code = f.fn->code.data();
   const uint32_t size = static_cast<uint32_t>(f.fn->code.size());
   const Value* K = module_.constants.data();
@@ -218,10 +299,12 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
   uint32_t pc = f.pc;
   auto rk_b = [&](const Instr& i) -> const Value& { return (i.k & kConstB) ? K[i.b()] : R[i.b()]; };
   auto rk_c = [&](const Instr& i) -> const Value& { return (i.k & kConstC) ? K[i.c()] : R[i.c()]; };
-  auto fail = [this, &f, &pc](const char* what) __attribute__((noinline, cold)) {
-    last_error_ = std::string(what) + " in " + f.fn->name + " at pc " + std::to_string(pc);
+  // `pc` is passed by value: a lambda holding it by reference would keep it in memory.
+  auto fail_at = [this, &f](const char* what, uint32_t at) __attribute__((noinline, cold)) {
+    last_error_ = std::string(what) + " in " + f.fn->name + " at pc " + std::to_string(at);
     return Exec::kError;
   };
+#define fail(what) fail_at(what, pc)
 
   // Direct threading: each handler jumps straight to the next one (labels generated from opcodes.def).
   static const void* const kHandlers[] = {
@@ -229,20 +312,28 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
 #include "vm/opcodes.def"
 #undef X
   };
+  // No bounds check per instruction: the function's last instruction does not fall through
+  // (checked on entry, see runnable()), and every jump checks its target (JUMP), so pc stays in
+  // range even for a module that slipped past the verifier.
   Instr i;
-#define NEXT()                                 \
-  do {                                         \
-    if (__builtin_expect(pc >= size, 0)) goto ran_off; \
-    i = code[pc++];                            \
+#define NEXT()                                   \
+  do {                                           \
+    i = code[pc++];                              \
     goto* kHandlers[static_cast<uint8_t>(i.op)]; \
   } while (0)
+#define JUMP(target)                                         \
+  do {                                                       \
+    pc = (target);                                           \
+    if (__builtin_expect(pc >= size, 0)) goto ran_off;       \
+  } while (0)
+  if (__builtin_expect(pc >= size || !closed_end(code[size - 1].op), 0)) goto ran_off;
   NEXT();
   {
     L_NOP: NEXT();
     L_LOADK: R[i.a] = K[i.bx]; NEXT();
     L_LOADNULL: R[i.a] = Value(); NEXT();
-    L_LOADTRUE: R[i.a] = Value::boolean(true); NEXT();
-    L_LOADFALSE: R[i.a] = Value::boolean(false); NEXT();
+    L_LOADTRUE: set_bool(R[i.a], true); NEXT();
+    L_LOADFALSE: set_bool(R[i.a], false); NEXT();
     L_MOVE: R[i.a] = R[i.b()]; NEXT();
     L_CUSTOMER: R[i.a] = host.customer(); NEXT();
     L_EVENT: R[i.a] = f.event_override ? *f.event_override : host.event(); NEXT();
@@ -256,22 +347,22 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
       R[i.a] = Value::list_of(items, i.c());
       NEXT();
     }
-    L_EQ: R[i.a] = Value::boolean(equal(rk_b(i), rk_c(i))); NEXT();
-    L_NE: R[i.a] = Value::boolean(!equal(rk_b(i), rk_c(i))); NEXT();
-    L_LT: R[i.a] = Value::boolean(less(rk_b(i), rk_c(i))); NEXT();
-    L_LE: R[i.a] = Value::boolean(less_equal(rk_b(i), rk_c(i))); NEXT();
-    L_GT: R[i.a] = Value::boolean(greater(rk_b(i), rk_c(i))); NEXT();
-    L_GE: R[i.a] = Value::boolean(greater_equal(rk_b(i), rk_c(i))); NEXT();
-    L_IN: R[i.a] = Value::boolean(in_list(rk_b(i), rk_c(i))); NEXT();
-    L_CONTAINS: R[i.a] = Value::boolean(contains(rk_b(i), rk_c(i))); NEXT();
-    L_STARTS: R[i.a] = Value::boolean(starts_with(rk_b(i), rk_c(i))); NEXT();
-    L_ENDS: R[i.a] = Value::boolean(ends_with(rk_b(i), rk_c(i))); NEXT();
+    L_EQ: set_bool(R[i.a], equal_fast(rk_b(i), rk_c(i))); NEXT();
+    L_NE: set_bool(R[i.a], !equal_fast(rk_b(i), rk_c(i))); NEXT();
+    L_LT: set_bool(R[i.a], less(rk_b(i), rk_c(i))); NEXT();
+    L_LE: set_bool(R[i.a], less_equal(rk_b(i), rk_c(i))); NEXT();
+    L_GT: set_bool(R[i.a], greater(rk_b(i), rk_c(i))); NEXT();
+    L_GE: set_bool(R[i.a], greater_equal(rk_b(i), rk_c(i))); NEXT();
+    L_IN: set_bool(R[i.a], in_fast(rk_b(i), rk_c(i))); NEXT();
+    L_CONTAINS: set_bool(R[i.a], contains_fast(rk_b(i), rk_c(i))); NEXT();
+    L_STARTS: set_bool(R[i.a], starts_fast(rk_b(i), rk_c(i))); NEXT();
+    L_ENDS: set_bool(R[i.a], ends_fast(rk_b(i), rk_c(i))); NEXT();
     L_MATCH: {
       const Value& s = R[i.b()];
       bool m = false;
       if (s.kind == Kind::kString && i.c() < module_.compiled_regexes.size())
         m = re2::RE2::PartialMatch(re2::StringPiece(s.s, s.size), *module_.compiled_regexes[i.c()]);
-      R[i.a] = Value::boolean(m);
+      set_bool(R[i.a], m);
       NEXT();
     }
     L_ADD: R[i.a] = add(rk_b(i), rk_c(i), arena_); NEXT();
@@ -280,21 +371,21 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
     L_DIV: R[i.a] = divide(rk_b(i), rk_c(i)); NEXT();
     L_MOD: R[i.a] = modulo(rk_b(i), rk_c(i)); NEXT();
     L_NEG: R[i.a] = negate(R[i.b()]); NEXT();
-    L_NOT: R[i.a] = logical_not(R[i.b()]); NEXT();
-    L_TRUTH: R[i.a] = Value::boolean(R[i.b()].truthy()); NEXT();
+    L_NOT: set_bool(R[i.a], !R[i.b()].truthy()); NEXT();
+    L_TRUTH: set_bool(R[i.a], R[i.b()].truthy()); NEXT();
     L_CALL: {
       auto b = builtin_from_id(i.c());
       R[i.a] = b ? call_builtin(*b, R[i.b()], arena_) : Value();
       NEXT();
     }
     L_AGG: R[i.a] = host.aggregate(i.bx); NEXT();
-    L_SEGMENT: R[i.a] = Value::boolean(host.in_segment(i.bx)); NEXT();
-    L_JMP: pc += i.sbx(); NEXT();
-    L_JMPIF: if (R[i.a].truthy()) pc += i.sbx(); NEXT();
-    L_JMPIFNOT: if (!R[i.a].truthy()) pc += i.sbx(); NEXT();
-    L_JMPNOTNULL: if (!R[i.a].is_null()) pc += i.sbx(); NEXT();
+    L_SEGMENT: set_bool(R[i.a], host.in_segment(i.bx)); NEXT();
+    L_JMP: JUMP(pc + i.sbx()); NEXT();
+    L_JMPIF: if (R[i.a].truthy()) JUMP(pc + i.sbx()); NEXT();
+    L_JMPIFNOT: if (!R[i.a].truthy()) JUMP(pc + i.sbx()); NEXT();
+    L_JMPNOTNULL: if (!R[i.a].is_null()) JUMP(pc + i.sbx()); NEXT();
     L_RET:
-      f.result = R[i.a];
+      copy_words(f.result, R[i.a]);
       f.pc = pc;
       return Exec::kReturn;
 
@@ -354,7 +445,7 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
       int64_t until = 0;
       if (d.kind == Kind::kDuration && d.i > 0 && !__builtin_add_overflow(host.now(), d.i, &until))
         return suspend(f, pc, {WaitKind::kUpTo, until, i.bx});
-      pc = module_.waits[i.bx].timeout_target;  // §7: null, zero or negative goes into `timeout`
+      JUMP(module_.waits[i.bx].timeout_target);  // §7: null, zero or negative goes into `timeout`
       NEXT();
     }
     L_SPLIT: {
@@ -362,16 +453,40 @@ Interpreter::Exec Interpreter::execute(Frame& f, Host& host) {
       const SplitDesc& sd = module_.splits[i.bx];
       uint32_t arm = split_arm(sd, module_.journeys[f.state->journey].name, host);
       host.split_taken(i.bx, arm);
-      pc = sd.arms.empty() ? pc : sd.arms[arm].target;
+      JUMP(sd.arms.empty() ? pc : sd.arms[arm].target);
       NEXT();
     }
     L_SETTRAIT: host.set_trait(K[i.bx].str(), R[i.a]); NEXT();
     L_EXIT: return Exec::kExit;
     L_END: return Exec::kEnd;
+
+    // ---- fused tests: the operator, then the JMPIF/JMPIFNOT on R[a] that follows (the verifier
+    // demands it; it is never the last instruction, so code[pc] exists), skipped or taken here.
+#define TEST_JUMP(cond)                                    \
+  do {                                                     \
+    const bool t_ = (cond);                                \
+    set_bool(R[i.a], t_);                                  \
+    const Instr j_ = code[pc++];                           \
+    if (t_ == (j_.op == Op::JMPIF)) JUMP(pc + j_.sbx());   \
+    NEXT();                                                \
+  } while (0)
+    L_EQJ: TEST_JUMP(equal_fast(rk_b(i), rk_c(i)));
+    L_NEJ: TEST_JUMP(!equal_fast(rk_b(i), rk_c(i)));
+    L_LTJ: TEST_JUMP(less(rk_b(i), rk_c(i)));
+    L_LEJ: TEST_JUMP(less_equal(rk_b(i), rk_c(i)));
+    L_GTJ: TEST_JUMP(greater(rk_b(i), rk_c(i)));
+    L_GEJ: TEST_JUMP(greater_equal(rk_b(i), rk_c(i)));
+    L_INJ: TEST_JUMP(in_fast(rk_b(i), rk_c(i)));
+    L_CONTAINSJ: TEST_JUMP(contains_fast(rk_b(i), rk_c(i)));
+    L_STARTSJ: TEST_JUMP(starts_fast(rk_b(i), rk_c(i)));
+    L_ENDSJ: TEST_JUMP(ends_fast(rk_b(i), rk_c(i)));
+#undef TEST_JUMP
       }
 #undef NEXT
+#undef JUMP
+#undef fail
 ran_off:
-  return fail("ran off the end of the code");
+  return fail_at("ran off the end of the code", pc);
 }
 
 Interpreter::Exec Interpreter::suspend(Frame& f, uint32_t pc, const WaitState& w) {

@@ -12,6 +12,7 @@
 
 #include "compiler/codegen.h"
 #include "tests/support/json_host.h"
+#include "vm/test_modules.h"
 #include "vm/time_text.h"
 
 namespace laud::vm {
@@ -339,6 +340,62 @@ TEST(Interp, RunawayBodyIsStoppedAfterTenThousandSteps) {
   RunResult r = interp.run(st, Resume{}, host);
   EXPECT_EQ(r.stop, Stop::kRunaway);
   EXPECT_EQ(r.steps, kMaxStepsPerActivation + 1);
+}
+
+// The fused tests (EQJ ... ENDSJ) answer as their operators and take or skip the jump after them,
+// JMPIF or JMPIFNOT, as that jump would have on its own.
+TEST(Interp, FusedTestsTakeOrSkipTheJumpAfterThem) {
+  Module m;
+  test::build_fused_tests(m);
+  std::string error;
+  ASSERT_TRUE(m.finalize_views(&error)) << error;
+  testing::JsonHost host(m);
+  host.set_customer("c", "{}");
+  Interpreter interp(m);
+  Value yes = interp.call(m.segments[0].fn, host, &error);
+  ASSERT_EQ(yes.kind, Kind::kBool) << error;
+  EXPECT_TRUE(yes.b);
+  Value no = interp.call(m.segments[1].fn, host, &error);
+  ASSERT_EQ(no.kind, Kind::kBool) << error;
+  EXPECT_FALSE(no.b);
+}
+
+// The interpreter does not bounds-check every instruction fetch: it checks on entry that the last
+// instruction cannot fall through and checks every jump's target. Code that slipped past the
+// verifier is refused, never read beyond its end.
+TEST(Interp, UnverifiedCodeNeverRunsOffItsEnd) {
+  Module m;
+  auto add = [&](std::vector<Instr> code) {
+    Function f;
+    f.name = "bad " + std::to_string(m.functions.size());
+    f.kind = FunctionKind::kValue;
+    f.num_registers = 2;
+    f.code = std::move(code);
+    m.functions.push_back(std::move(f));
+  };
+  add({Instr::abx(Op::LOADTRUE, 0, 0)});                                          // falls through
+  add({Instr::jump(Op::JMP, 0, 5), Instr::abx(Op::RET, 0, 0)});                   // jumps past the end
+  add({Instr::abx(Op::LOADTRUE, 0, 0), Instr::jump(Op::JMPIF, 0, -9), Instr::abx(Op::RET, 0, 0)});  // before the start
+  add({Instr::abx(Op::LOADK, 0, 0), Instr::abc(Op::EQJ, 1, 0, 0), Instr::jump(Op::JMPIF, 1, 7),
+       Instr::abx(Op::RET, 1, 0)});                                               // a fused test's jump past the end
+  add({Instr::abx(Op::LOADTRUE, 0, 0), Instr::abc(Op::EQJ, 1, 0, 0)});            // a fused test last
+  add({});                                                                        // no code
+  ConstantDesc one;
+  one.kind = Kind::kInt;
+  one.i = 1;
+  m.add_constant(one);
+  std::string error;
+  ASSERT_TRUE(m.finalize_views(&error)) << error;
+  testing::JsonHost host(m);
+  host.set_customer("c", "{}");
+  Interpreter interp(m);
+  for (uint32_t f = 0; f < m.functions.size(); ++f) {
+    error.clear();
+    Value v = interp.call(f, host, &error);
+    EXPECT_TRUE(v.is_null()) << m.functions[f].name;
+    EXPECT_NE(error.find("ran off the end of the code in " + m.functions[f].name), std::string::npos)
+        << m.functions[f].name << ": " << error;
+  }
 }
 
 // Every journey of examples/: run it twice, once in one interpreter and once encoding, decoding

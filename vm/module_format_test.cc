@@ -144,6 +144,7 @@ void round_trip(void (*build)(Module&)) {
 TEST(ModuleFormat, RoundTripsTheSampleModule) { round_trip(build_sample); }
 TEST(ModuleFormat, RoundTripsASegmentOnlyModule) { round_trip(build_segment_only); }
 TEST(ModuleFormat, RoundTripsATinyJourney) { round_trip(build_tiny_journey); }
+TEST(ModuleFormat, RoundTripsFusedTests) { round_trip(test::build_fused_tests); }
 TEST(ModuleFormat, RoundTripsAnEmptyModule) { round_trip([](Module&) {}); }
 
 TEST(ModuleFormat, HeaderSectionsAndTrailerAreLaidOutAsDocumented) {
@@ -341,6 +342,7 @@ const Seed kSeeds[] = {
     {"sample.seed", build_sample},
     {"segment_only.seed", build_segment_only},
     {"tiny_journey.seed", build_tiny_journey},
+    {"fused_tests.seed", test::build_fused_tests},
     {"empty.seed", [](Module&) {}},
 };
 

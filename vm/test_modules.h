@@ -199,4 +199,47 @@ inline void build_tiny_journey(Module& m) {
   m.steps.push_back({"L2", 2, 3});
 }
 
+// Every fused test (format ABCJ) with its jump, on constants and registers, taken and not taken.
+// Segment `fused yes` is true only if each test answers as commented; `fused no` is false, by a
+// taken JMPIFNOT of a fused test.
+inline void build_fused_tests(Module& m) {
+  m.files = {"fused.journey"};
+  const uint32_t k_abc = str_const(m, "abc");
+  const uint32_t k_x = str_const(m, "x");
+  const uint32_t k_a = str_const(m, "a");
+  const uint32_t k_bc = str_const(m, "bc");
+  const uint32_t k_5 = int_const(m, Kind::kInt, 5);
+  const uint32_t k_7 = int_const(m, Kind::kInt, 7);
+  ConstantDesc list;
+  list.kind = Kind::kList;
+  list.items = {k_x, k_abc};
+  const uint32_t k_list = m.add_constant(list);
+  constexpr uint8_t B = kConstB, C = kConstC;
+  using O = Op;
+  constexpr int64_t kEnd = 25;  // RET r1
+  add_function(m, "segment fused yes", FunctionKind::kSegment, 2, 0,
+               {
+                   abx(O::LOADK, 0, k_abc),                           // 0  r0 = "abc"
+                   abc(O::EQJ, 1, 0, k_abc, C), jump(O::JMPIFNOT, 1, 2, kEnd),       // 1  "abc" == "abc"
+                   abc(O::NEJ, 1, 0, k_x, C), jump(O::JMPIFNOT, 1, 4, kEnd),         // 3  "abc" != "x"
+                   abc(O::LTJ, 1, k_5, k_7, B | C), jump(O::JMPIFNOT, 1, 6, kEnd),   // 5  5 < 7
+                   abc(O::LEJ, 1, k_7, k_7, B | C), jump(O::JMPIFNOT, 1, 8, kEnd),   // 7  7 <= 7
+                   abc(O::GTJ, 1, k_7, k_5, B | C), jump(O::JMPIFNOT, 1, 10, kEnd),  // 9  7 > 5
+                   abc(O::GEJ, 1, k_5, k_5, B | C), jump(O::JMPIFNOT, 1, 12, kEnd),  // 11 5 >= 5
+                   abc(O::INJ, 1, 0, k_list, C), jump(O::JMPIFNOT, 1, 14, kEnd),     // 13 "abc" in ["x", "abc"]
+                   abc(O::CONTAINSJ, 1, k_list, 0, B), jump(O::JMPIFNOT, 1, 16, kEnd),  // 15 the list contains "abc"
+                   abc(O::STARTSJ, 1, 0, k_a, C), jump(O::JMPIFNOT, 1, 18, kEnd),    // 17 "abc" starts_with "a"
+                   abc(O::ENDSJ, 1, 0, k_bc, C), jump(O::JMPIF, 1, 20, 22),          // 19 ends_with "bc": taken
+                   abx(O::LOADFALSE, 1, 0),                                          // 21 (skipped)
+                   abc(O::EQJ, 1, 0, k_x, C), jump(O::JMPIF, 1, 23, kEnd),           // 22 "abc" == "x": not taken
+                   abx(O::LOADTRUE, 1, 0),                                           // 24
+                   abx(O::RET, 1, 0),                                                // 25
+               });
+  add_function(m, "segment fused no", FunctionKind::kSegment, 2, 0,
+               {abx(O::LOADK, 0, k_abc), abc(O::ENDSJ, 1, 0, k_x, C), jump(O::JMPIFNOT, 1, 2, 4),
+                abx(O::LOADTRUE, 1, 0), abx(O::RET, 1, 0)});
+  m.segments.push_back({"fused yes", 0});
+  m.segments.push_back({"fused no", 1});
+}
+
 }  // namespace laud::vm::test

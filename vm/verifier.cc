@@ -66,6 +66,7 @@ constexpr Operands format_operands(Format f) {
     case Format::TD: return {R::kNone, R::kNone, R::kNone, R::kSplit};
     case Format::AT: return {R::kRead, R::kNone, R::kNone, R::kStrConst};
     case Format::AX: return {R::kNone, R::kNone, R::kNone, R::kStep};  // a is not read
+    case Format::ABCJ: return {R::kWrite, R::kRK, R::kRK};  // and the jump after it: fused_jump()
   }
   return {};
 }
@@ -441,6 +442,24 @@ class Verifier {
     return true;
   }
 
+  // A fused test (format ABCJ) performs the jump that follows it: that must be a JMPIF or
+  // JMPIFNOT testing the register the test writes. The jump itself is checked as any other, and
+  // the control-flow graph needs nothing more (the test falls through to the jump, whose
+  // successors are the test's).
+  bool fused_jump(uint32_t f, uint32_t pc, const Instr& in) {
+    const Function& fn = m_.functions[f];
+    if (pc + 1 >= fn.code.size())
+      return fail_at(f, pc, fmt::format("{} is not followed by a JMPIF or JMPIFNOT (it is the last instruction)", op_name(in.op)));
+    const Instr& next = fn.code[pc + 1];
+    if (next.op != Op::JMPIF && next.op != Op::JMPIFNOT)
+      return fail_at(f, pc, fmt::format("{} is followed by {}, not by a JMPIF or JMPIFNOT", op_name(in.op),
+                                        op_name(next.op)));
+    if (next.a != in.a)
+      return fail_at(f, pc, fmt::format("{} writes register {} but the jump after it tests register {}", op_name(in.op),
+                                        in.a, next.a));
+    return true;
+  }
+
   // Every operand, every jump, the function's ending; one pass over its code.
   bool linear_pass(uint32_t f) {
     const Function& fn = m_.functions[f];
@@ -467,6 +486,7 @@ class Verifier {
         if (!operand(f, pc, in, o.c, in.c(), in.k & kConstC)) return false;
       }
       if (!descriptor_targets(f, pc, in)) return false;
+      if (op_format(in.op) == Format::ABCJ && !fused_jump(f, pc, in)) return false;
       if (o.bx == Role::kJump) {
         int64_t target = int64_t{pc} + 1 + in.sbx();
         if (target < 0 || target >= size)

@@ -68,7 +68,7 @@ uint32_t first_const(const Module& m, Kind k) {
 // ---------------------------------------------------------------- the samples pass
 
 TEST(Verifier, AcceptsTheSampleModules) {
-  for (auto build : {build_sample, test::build_segment_only, test::build_tiny_journey}) {
+  for (auto build : {build_sample, test::build_segment_only, test::build_tiny_journey, test::build_fused_tests}) {
     Module m;
     build(m);
     std::string error;
@@ -341,6 +341,39 @@ const Case kCases[] = {
      Section::kFunctions, "falls off the end: the last instruction is JMPIF"},
     {"NoCode", [](Module& m) { fn(m, test::kKey).code.clear(); fn(m, test::kKey).debug.clear(); }, Section::kFunctions,
      "no code (function `j: key`)"},
+    // ---- fused tests (format ABCJ) and the jump they take
+    {"FusedTestFollowedByANonJump", [](Module& m) { fn(m, test::kSegVip).code[2].op = Op::EQJ; }, Section::kFunctions,
+     "EQJ is followed by RET, not by a JMPIF or JMPIFNOT " + kSegPc("2")},
+    {"FusedTestIsTheLastInstruction", [](Module& m) { fn(m, test::kSegVip).code[3] = abc(Op::GEJ, 2, 1, 1); },
+     Section::kFunctions, "GEJ is not followed by a JMPIF or JMPIFNOT (it is the last instruction) " + kSegPc("3")},
+    {"FusedTestJumpTestsAnotherRegister", [](Module& m) { fn(m, test::kSignupWhere).code[2] = abc(Op::INJ, 5, 1, 1); },
+     Section::kFunctions, "INJ writes register 5 but the jump after it tests register 2 " + kWherePc("2")},
+    {"FusedTestFollowedByJmpNotNull",
+     [](Module& m) {
+       fn(m, test::kSignupWhere).code[2] = abc(Op::ENDSJ, 2, 1, 1);
+       fn(m, test::kSignupWhere).code[3].op = Op::JMPNOTNULL;
+     },
+     Section::kFunctions, "ENDSJ is followed by JMPNOTNULL, not by a JMPIF or JMPIFNOT " + kWherePc("2")},
+    {"FusedTestRegisterOutOfRange", [](Module& m) { fn(m, test::kSignupWhere).code[2] = abc(Op::LTJ, 2, 1, 300); },
+     Section::kFunctions, "register 300 out of range (7 registers) " + kWherePc("2")},
+    {"FusedTestConstantOutOfRange",
+     [](Module& m) { fn(m, test::kSignupWhere).code[2] = abc(Op::CONTAINSJ, 2, 999, 1, kConstB); },
+     Section::kFunctions, "constant 999 out of range"},
+    {"FusedTestJumpOutOfRange",
+     [](Module& m) {
+       fn(m, test::kSignupWhere).code[2] = abc(Op::STARTSJ, 2, 1, 1);
+       fn(m, test::kSignupWhere).code[3] = jump(Op::JMPIFNOT, 2, 3, 50);
+     },
+     Section::kFunctions, "jump to 50 out of range (10 instructions) " + kWherePc("3")},
+    {"FusedTestBackwardJumpInAPredicate",
+     [](Module& m) {
+       fn(m, test::kSignupWhere).code[2] = abc(Op::NEJ, 2, 1, 1);
+       fn(m, test::kSignupWhere).code[3] = jump(Op::JMPIF, 2, 3, 1);
+     },
+     Section::kFunctions, "backward jump to 1 in a predicate function (only journey bodies may loop) " + kWherePc("3")},
+    {"FusedTestReadsAnUndefinedRegister",
+     [](Module& m) { fn(m, test::kSignupWhere).code[2] = abc(Op::LEJ, 2, 1, 6); }, Section::kFunctions,
+     "register 6 may be used before it is defined " + kWherePc("2")},
     // ---- opcodes in the wrong kind of function
     {"JourneyOpcodeInASegment", [](Module& m) { fn(m, test::kSegVip).code[0] = abx(Op::STEP, 0, 0); }, Section::kFunctions,
      "journey opcode STEP in a segment function " + kSegPc("0")},
