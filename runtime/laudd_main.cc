@@ -14,8 +14,8 @@
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
 #include "runtime/ingress/line_reader.h"
+#include "runtime/journeys/catalog.h"
 #include "runtime/state/store.h"
-#include "vm/module_format.h"
 #include "vm/time_text.h"
 
 namespace {
@@ -38,11 +38,13 @@ int fail(const std::string& message) {
 int run(const RunArgs& a) {
   if (!a.config.empty())
     return fail("--config (Kafka/RabbitMQ) is not available yet; use --module and --events");
-  vm::Module module;
+  runtime::JourneyCatalog catalog;
   std::string error;
-  if (!vm::load_module_file(a.module, module, &error)) return fail(error);
+  if (!catalog.load_file(a.module, &error)) return fail(error);
+  const vm::Module& module = catalog.module();
 
   runtime::EngineOptions options;
+  options.module_bytes = catalog.bytes();
   options.clock = a.clock == "wall" ? runtime::ClockMode::kWall : runtime::ClockMode::kEvent;
   if (!a.until.empty()) {
     options.until = vm::parse_rfc3339(a.until);

@@ -30,6 +30,7 @@ struct EngineOptions {
   ClockMode clock = ClockMode::kEvent;
   std::optional<int64_t> until;           // --until: fire timers due ≤ this at end of input
   std::function<int64_t()> wall_now;      // --clock wall: the real time (ms); injectable for tests
+  std::string_view module_bytes;          // --state: recorded once under `m` + hash (module versions)
 };
 
 class EngineHost;
@@ -148,6 +149,7 @@ class Engine {
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;
   uint64_t timer_token_ = 0;
+  bool module_saved_ = false;
   Event scratch_event_;
   std::string line_buffer_;
   Stats stats_;

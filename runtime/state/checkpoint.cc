@@ -14,6 +14,7 @@ namespace laud::runtime {
 namespace {
 constexpr std::string_view kEngineKey = "g";
 constexpr std::string_view kCustomerPrefix = "c";
+std::string module_key(uint64_t hash) { return fmt::format("m{:016x}", hash); }
 }  // namespace
 
 bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* error) {
@@ -24,6 +25,10 @@ bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* err
     c->dirty = false;
   }
   dirty_.clear();
+  if (!module_saved_ && !options_.module_bytes.empty()) {
+    puts.emplace_back(module_key(module_.content_hash), std::string(options_.module_bytes));
+    module_saved_ = true;
+  }
 
   std::string g;
   g += static_cast<char>(kStateFormat);
@@ -64,9 +69,14 @@ bool Engine::restore(StateStore& store, Position& pos, bool& fresh, std::string*
   if (r.byte() != kStateFormat) r.fail();
   uint64_t hash = r.u64();
   if (r.ok() && hash != module_.content_hash) {
+    // Running old instances on their own version is not supported yet (docs/runtime.md).
+    std::string old;
+    bool kept = store.get(module_key(hash), old, nullptr);
     if (error)
-      *error = fmt::format("the state was written by module version {:016x}, this module is {:016x}", hash,
-                           module_.content_hash);
+      *error = fmt::format(
+          "the state was written by module version {:016x}{}, this module is {:016x}: finish that run with its "
+          "module, or start a new state directory",
+          hash, kept ? " (kept in the state)" : "", module_.content_hash);
     return false;
   }
   clock_ = r.zigzag();
