@@ -1,0 +1,212 @@
+// profile_test.cc — traits: identify merges per top-level key (null removes, nested objects are
+// replaced wholesale), `set customer.a.b` writes one path, and replaced values stay alive in the
+// Graveyard until the event is done.
+#include "runtime/audience/profile.h"
+
+#include <gtest/gtest.h>
+
+#include <simdjson.h>
+
+#include <string>
+
+namespace laud::runtime {
+namespace {
+
+Doc parse(std::string_view json) {
+  simdjson::dom::parser p;
+  simdjson::dom::element e;
+  EXPECT_FALSE(p.parse(json.data(), json.size(), true).get(e)) << json;
+  return doc_from_json(e);
+}
+
+std::string json(const Doc& d) {
+  std::string out;
+  append_doc_json(out, d);
+  return out;
+}
+
+Doc I(int64_t v) {
+  Doc d;
+  d.type = Doc::Type::kInt;
+  d.i = v;
+  return d;
+}
+
+Doc null_doc() { return Doc(); }
+
+// ---------------------------------------------------------------- merge_traits
+
+TEST(profile_test, MergeAddsAndReplacesPerTopLevelKey) {
+  Graveyard g;
+  Doc traits = parse(R"({"name":"Ada","plan":"free"})");
+  Doc in = parse(R"({"plan":"pro","age":36})");
+  merge_traits(traits, in, g);
+  EXPECT_EQ(json(traits), R"({"name":"Ada","plan":"pro","age":36})");
+}
+
+TEST(profile_test, MergeNullRemovesTheKey) {
+  Graveyard g;
+  Doc traits = parse(R"({"name":"Ada","phone":"+1","email":"a@x"})");
+  Doc in = parse(R"({"phone":null,"missing":null})");
+  merge_traits(traits, in, g);
+  EXPECT_EQ(json(traits), R"({"name":"Ada","email":"a@x"})");
+  EXPECT_EQ(traits.find("missing"), nullptr);  // removing an absent key adds nothing
+}
+
+TEST(profile_test, MergeReplacesNestedObjectsWholesale) {
+  Graveyard g;
+  Doc traits = parse(R"({"address":{"city":"Paris","zip":"75001"},"tags":["a","b"]})");
+  Doc in = parse(R"({"address":{"city":"Lyon"},"tags":["c"]})");
+  merge_traits(traits, in, g);
+  EXPECT_EQ(json(traits), R"({"address":{"city":"Lyon"},"tags":["c"]})");
+}
+
+TEST(profile_test, MergeIntoANonObjectStartsAnObject) {
+  Graveyard g;
+  Doc traits;  // null
+  Doc in = parse(R"({"a":1})");
+  merge_traits(traits, in, g);
+  EXPECT_EQ(json(traits), R"({"a":1})");
+}
+
+TEST(profile_test, MergeOfAnEmptyObjectChangesNothing) {
+  Graveyard g;
+  Doc traits = parse(R"({"a":1,"b":{"c":2}})");
+  Doc in = Doc::object();
+  merge_traits(traits, in, g);
+  EXPECT_EQ(json(traits), R"({"a":1,"b":{"c":2}})");
+}
+
+TEST(profile_test, MergeKeepsInsertionOrderOfExistingKeys) {
+  Graveyard g;
+  Doc traits = parse(R"({"a":1,"b":2,"c":3})");
+  Doc in = parse(R"({"b":null,"d":4,"a":5,"b":6})");
+  merge_traits(traits, in, g);
+  // b was removed by nothing in the end: the duplicate key in the input resolved to its last value (6).
+  EXPECT_EQ(json(traits), R"({"a":5,"b":6,"c":3,"d":4})");
+}
+
+// ---------------------------------------------------------------- set_trait_path
+
+TEST(profile_test, SetTopLevel) {
+  Graveyard g;
+  Doc traits = Doc::object();
+  set_trait_path(traits, "tier", Doc::string("gold"), g);
+  EXPECT_EQ(json(traits), R"({"tier":"gold"})");
+  set_trait_path(traits, "tier", I(3), g);
+  EXPECT_EQ(json(traits), R"({"tier":3})");
+}
+
+TEST(profile_test, SetCreatesNestedObjects) {
+  Graveyard g;
+  Doc traits = parse(R"({"name":"Ada"})");
+  set_trait_path(traits, "address.geo.lat", I(48), g);
+  EXPECT_EQ(json(traits), R"({"name":"Ada","address":{"geo":{"lat":48}}})");
+  set_trait_path(traits, "address.city", Doc::string("Paris"), g);
+  EXPECT_EQ(json(traits), R"({"name":"Ada","address":{"geo":{"lat":48},"city":"Paris"}})");
+}
+
+TEST(profile_test, SetNullRemovesOnlyTheLeaf) {
+  Graveyard g;
+  Doc traits = parse(R"({"address":{"city":"Paris","zip":"75001"}})");
+  set_trait_path(traits, "address.zip", null_doc(), g);
+  EXPECT_EQ(json(traits), R"({"address":{"city":"Paris"}})");
+  set_trait_path(traits, "address", null_doc(), g);
+  EXPECT_EQ(json(traits), R"({})");
+}
+
+TEST(profile_test, SetNullOnAMissingPathCreatesNothing) {
+  Graveyard g;
+  Doc traits = parse(R"({"a":1})");
+  set_trait_path(traits, "x.y.z", null_doc(), g);
+  set_trait_path(traits, "b", null_doc(), g);
+  EXPECT_EQ(json(traits), R"({"a":1})");
+}
+
+TEST(profile_test, SetThroughANonObjectReplacesIt) {
+  Graveyard g;
+  Doc traits = parse(R"({"address":"10 Main St","n":[1,2]})");
+  set_trait_path(traits, "address.city", Doc::string("Paris"), g);
+  set_trait_path(traits, "n.first", I(1), g);
+  EXPECT_EQ(json(traits), R"({"address":{"city":"Paris"},"n":{"first":1}})");
+}
+
+TEST(profile_test, SetNullThroughANonObjectLeavesIt) {
+  Graveyard g;
+  Doc traits = parse(R"({"address":"10 Main St"})");
+  set_trait_path(traits, "address.city", null_doc(), g);
+  EXPECT_EQ(json(traits), R"({"address":"10 Main St"})");
+}
+
+TEST(profile_test, SetOnANonObjectRootStartsAnObject) {
+  Graveyard g;
+  Doc traits = Doc::string("oops");
+  set_trait_path(traits, "a.b", I(1), g);
+  EXPECT_EQ(json(traits), R"({"a":{"b":1}})");
+}
+
+TEST(profile_test, SetKeepsTimesAndDurations) {
+  Graveyard g;
+  Doc traits = Doc::object();
+  Doc t;
+  t.type = Doc::Type::kTime;
+  t.i = 1'796'119'200'250;
+  Doc d;
+  d.type = Doc::Type::kDuration;
+  d.i = 90'000;
+  set_trait_path(traits, "seen", std::move(t), g);
+  set_trait_path(traits, "gap", std::move(d), g);
+  EXPECT_EQ(json(traits), R"({"seen":"2026-12-01T10:00:00.250Z","gap":"1m30s"})");
+}
+
+// ---------------------------------------------------------------- the graveyard
+
+TEST(profile_test, MergeKeepsReplacedValuesAliveUntilClear) {
+  Graveyard g;
+  Doc traits = parse(R"({"name":"a long enough name to live on the heap, not in SSO"})");
+  const std::string& old = traits.find("name")->s;
+  const char* old_data = old.data();
+  std::string_view view(old_data, old.size());
+  Doc in = parse(R"({"name":"Grace","other":null})");
+  merge_traits(traits, in, g);
+  EXPECT_EQ(traits.find("name")->s, "Grace");
+  // The old string is owned by the graveyard: still readable (ASan would catch a use after free).
+  EXPECT_EQ(view, "a long enough name to live on the heap, not in SSO");
+  g.clear();
+}
+
+TEST(profile_test, MergeNullKeepsTheRemovedValueAlive) {
+  Graveyard g;
+  Doc traits = parse(R"({"email":"someone-with-a-long-address@example.com"})");
+  std::string_view view = traits.find("email")->s;
+  Doc in = parse(R"({"email":null})");
+  merge_traits(traits, in, g);
+  EXPECT_EQ(traits.find("email"), nullptr);
+  EXPECT_EQ(view, "someone-with-a-long-address@example.com");
+  g.clear();
+}
+
+TEST(profile_test, SetKeepsReplacedSubtreesAlive) {
+  Graveyard g;
+  Doc traits = parse(R"({"address":{"city":"a city name that is long enough for the heap"}})");
+  const Doc* old_city = traits.find("address")->find("city");
+  std::string_view view = old_city->s;
+  set_trait_path(traits, "address", Doc::string("flat"), g);   // replaces the whole object
+  set_trait_path(traits, "address.city", Doc::string("x"), g); // replaces the string with an object
+  EXPECT_EQ(json(traits), R"({"address":{"city":"x"}})");
+  EXPECT_EQ(view, "a city name that is long enough for the heap");
+  EXPECT_EQ(old_city->s, "a city name that is long enough for the heap");
+  g.clear();
+}
+
+TEST(profile_test, MembersDoNotMoveWhenOthersAreAdded) {
+  Graveyard g;
+  Doc traits = parse(R"({"first":"the first member, long enough for a heap buffer"})");
+  const Doc* first = traits.find("first");
+  for (int k = 0; k < 100; ++k) set_trait_path(traits, "k" + std::to_string(k), I(k), g);
+  EXPECT_EQ(traits.find("first"), first);
+  EXPECT_EQ(first->s, "the first member, long enough for a heap buffer");
+}
+
+}  // namespace
+}  // namespace laud::runtime
