@@ -81,7 +81,72 @@ void FnGen::debug(Span s) {
   fn_.debug.push_back(loc);
 }
 
+// ---------------------------------------------------------------- peephole
+//
+// Run on each finished function; neither rule adds, removes or moves an instruction, so every pc
+// (debug entries, descriptor targets) stays valid.
+
+namespace {
+
+bool is_jump(Op op) { return op == Op::JMP || op == Op::JMPIF || op == Op::JMPIFNOT || op == Op::JMPNOTNULL; }
+
+uint32_t jump_target(const vm::Function& fn, uint32_t pc) {
+  return static_cast<uint32_t>(int64_t{pc} + 1 + fn.code[pc].sbx());
+}
+
+// Jump threading: a jump landing on a JMP, or on the same conditional jump testing the same
+// register (which then must jump too: nothing runs in between), goes straight to the final
+// target. `a and b and c` as a value chains JMPIFNOTs on one register; a false `a` now skips
+// the rest in one jump. Only targets the verifier accepts from this pc are taken (forward, or in
+// a journey body a backward one landing on a STEP).
+void thread_jumps(vm::Function& fn) {
+  const auto size = static_cast<uint32_t>(fn.code.size());
+  for (uint32_t pc = 0; pc < size; ++pc) {
+    const Instr in = fn.code[pc];
+    if (!is_jump(in.op)) continue;
+    uint32_t target = jump_target(fn, pc);
+    for (int hops = 0; hops < 64 && target < size; ++hops) {
+      const Instr& next = fn.code[target];
+      bool passes_on = next.op == Op::JMP || (in.op != Op::JMP && next.op == in.op && next.a == in.a);
+      if (!passes_on) break;
+      uint32_t further = jump_target(fn, target);
+      if (further == target || further >= size) break;
+      bool allowed = further > pc || (fn.kind == vm::FunctionKind::kJourney && fn.code[further].op == Op::STEP);
+      if (!allowed) break;
+      target = further;
+    }
+    fn.code[pc].bx = static_cast<uint32_t>(static_cast<int32_t>(int64_t{target} - (int64_t{pc} + 1)));
+  }
+}
+
+// Fused tests: an operator followed by JMPIF/JMPIFNOT on the register it wrote becomes its ABCJ
+// form (EQ → EQJ, ...), which performs that jump itself; the jump stays as the next word.
+void fuse_tests(vm::Function& fn) {
+  for (size_t pc = 0; pc + 1 < fn.code.size(); ++pc) {
+    Instr& in = fn.code[pc];
+    const Instr& next = fn.code[pc + 1];
+    if ((next.op != Op::JMPIF && next.op != Op::JMPIFNOT) || next.a != in.a) continue;
+    switch (in.op) {
+      case Op::EQ: in.op = Op::EQJ; break;
+      case Op::NE: in.op = Op::NEJ; break;
+      case Op::LT: in.op = Op::LTJ; break;
+      case Op::LE: in.op = Op::LEJ; break;
+      case Op::GT: in.op = Op::GTJ; break;
+      case Op::GE: in.op = Op::GEJ; break;
+      case Op::IN: in.op = Op::INJ; break;
+      case Op::CONTAINS: in.op = Op::CONTAINSJ; break;
+      case Op::STARTS: in.op = Op::STARTSJ; break;
+      case Op::ENDS: in.op = Op::ENDSJ; break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
 uint32_t FnGen::finish() {
+  thread_jumps(fn_);
+  fuse_tests(fn_);
   if (max_regs_ > kMaxRegisters) {
     g_.limit_error(where_, "`" + fn_.name + "` needs " + std::to_string(max_regs_) +
                                " registers; a function of the bytecode has at most " + std::to_string(kMaxRegisters));
@@ -206,6 +271,13 @@ void FnGen::expr_to(const ast::Expr& e, Reg dst) {
     case ExprKind::kIndex: index_to(e, dst); return;
     case ExprKind::kList: list_to(e, dst); return;
     case ExprKind::kUnary: {
+      // `not (x == y)` is `x != y` and `not (x != y)` is `x == y` (§3: `a != b` is always
+      // `not (a == b)`, and both always give a bool): one instruction instead of two.
+      if (e.op == ast::Op::kNot && e.lhs && e.lhs->kind == ExprKind::kBinary &&
+          (e.lhs->op == ast::Op::kEq || e.lhs->op == ast::Op::kNe) && !g_.folded(*e.lhs)) {
+        binary_to(*e.lhs, dst, /*negate=*/true);
+        return;
+      }
       Reg m = mark();
       Reg r = reg_of(*e.lhs, dst);
       emit(Instr::abc(e.op == ast::Op::kNot ? Op::NOT : Op::NEG, a, static_cast<uint16_t>(r), 0));
@@ -393,7 +465,7 @@ std::optional<Op> abc_op(ast::Op op) {
 
 }  // namespace
 
-void FnGen::binary_to(const ast::Expr& e, Reg dst) {
+void FnGen::binary_to(const ast::Expr& e, Reg dst, bool negate) {
   uint16_t a = static_cast<uint16_t>(dst);
   switch (e.op) {
     case ast::Op::kAnd:
@@ -422,6 +494,7 @@ void FnGen::binary_to(const ast::Expr& e, Reg dst) {
     default: break;
   }
   std::optional<Op> op = abc_op(e.op);
+  if (negate && op) op = *op == Op::EQ ? Op::NE : Op::EQ;  // only `not (x == y)` / `not (x != y)` come here
   if (!op) {
     emit(Instr::abx(Op::LOADNULL, a, 0));
     return;

@@ -149,7 +149,7 @@ class FnGen {
   ModuleGen& gen() { return g_; }
 
  private:
-  void binary_to(const ast::Expr& e, Reg dst);
+  void binary_to(const ast::Expr& e, Reg dst, bool negate = false);  // negate: `not` of == / !=
   void logic_to(const ast::Expr& e, Reg dst);
   void coalesce_to(const ast::Expr& e, Reg dst);
   void member_to(const ast::Expr& e, Reg dst);

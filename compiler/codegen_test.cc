@@ -112,6 +112,61 @@ TEST(Codegen, ExamplesCompileAsOneModuleAndVerify) {
   EXPECT_NE(vm::disassemble(*r.m, &texts).find("examples/onboarding.journey:"), std::string::npos);
 }
 
+// The peephole of FnGen::finish: every operator followed by a JMPIF/JMPIFNOT on its register is
+// fused (EQ → EQJ ...), and no jump lands on a JMP or on the same conditional jump of the same
+// register (it goes to the final target at once).
+void expect_peephole_applied(const vm::Module& m) {
+  auto fusable = [](Op op) {
+    switch (op) {
+      case Op::EQ: case Op::NE: case Op::LT: case Op::LE: case Op::GT: case Op::GE:
+      case Op::IN: case Op::CONTAINS: case Op::STARTS: case Op::ENDS: return true;
+      default: return false;
+    }
+  };
+  for (const vm::Function& fn : m.functions) {
+    for (uint32_t pc = 0; pc + 1 < fn.code.size(); ++pc) {
+      const vm::Instr& i = fn.code[pc];
+      const vm::Instr& next = fn.code[pc + 1];
+      if (fusable(i.op) && (next.op == Op::JMPIF || next.op == Op::JMPIFNOT) && next.a == i.a)
+        ADD_FAILURE() << fn.name << " pc " << pc << ": " << vm::op_name(i.op) << " not fused with its jump";
+      if (!is_jump(i.op)) continue;
+      const vm::Instr& t = fn.code[static_cast<uint32_t>(int64_t{pc} + 1 + i.sbx())];
+      EXPECT_FALSE(t.op == Op::JMP || (i.op != Op::JMP && t.op == i.op && t.a == i.a))
+          << fn.name << " pc " << pc << ": a jump to a jump";
+    }
+  }
+}
+
+TEST(Codegen, PeepholeFusesTestsAndThreadsJumps) {
+  Compiled e = compile_files(journey_files(kRoot / "examples"));
+  ASSERT_TRUE(e.ok) << e.c->diags.render_text();
+  expect_peephole_applied(*e.m);
+
+  Compiled r = compile_text(
+      "segment s = customer.a == 1 and customer.b > 2 and customer.t contains \"x\" and not (customer.c == 3)\n"
+      "segment o = customer.a == 1 or customer.b != 2 or customer.c\n"
+      "segment n = not (customer.a != 1)\n");
+  ASSERT_TRUE(r.ok) << r.c->diags.render_text();
+  expect_well_formed(*r.m);
+  expect_peephole_applied(*r.m);
+  auto ops = [&](uint32_t seg) {
+    std::vector<Op> out;
+    for (const vm::Instr& i : r.m->functions[r.m->segments[seg].fn].code) out.push_back(i.op);
+    return out;
+  };
+  // `not (x == y)` is one NE; every false clause jumps straight to the RET.
+  EXPECT_EQ(ops(0), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::EQJ, Op::JMPIFNOT, Op::FIELD, Op::GTJ, Op::JMPIFNOT,
+                                     Op::FIELD, Op::CONTAINSJ, Op::JMPIFNOT, Op::FIELD, Op::NE, Op::RET}));
+  const vm::Function& s = r.m->functions[r.m->segments[0].fn];
+  for (uint32_t pc : {3u, 6u, 9u}) EXPECT_EQ(pc + 1 + s.code[pc].sbx(), 12) << "pc " << pc;
+  // `or` as a value: both JMPIFs go to the TRUTH that normalises `customer.c`.
+  EXPECT_EQ(ops(1), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::EQJ, Op::JMPIF, Op::FIELD, Op::NEJ, Op::JMPIF,
+                                     Op::FIELD, Op::TRUTH, Op::RET}));
+  const vm::Function& o = r.m->functions[r.m->segments[1].fn];
+  for (uint32_t pc : {3u, 6u}) EXPECT_EQ(pc + 1 + o.code[pc].sbx(), 8) << "pc " << pc;
+  EXPECT_EQ(ops(2), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::EQ, Op::RET}));
+}
+
 TEST(Codegen, ModuleFileRoundTripKeepsTheListing) {
   Compiled a = compile_files(journey_files(kRoot / "examples"));
   Compiled b = compile_files(journey_files(kRoot / "examples"));
@@ -375,6 +430,38 @@ TEST_F(Run, LogicIsTrueOnlyForTrue) {
   EXPECT_EQ(eval("not customer.missing", c), "true");
   EXPECT_EQ(eval("not customer.yes", c), "false");
   EXPECT_EQ(eval("not (customer.yes and customer.no) or customer.one", c), "true");
+}
+
+// Fused tests, threaded jumps and `not (==)` folded to `!=` give what §3 says, on every path.
+TEST_F(Run, FusedTestsAndThreadedJumpsKeepTheValues) {
+  const std::string c =
+      R"({"a":1,"b":2,"c":3,"s":"abc","t":["x","y"],"o":{"k":1},"when":"2026-01-01T00:00:00Z",)"
+      R"("long":"someone.with.a.long.name@example.com"})";
+  EXPECT_EQ(eval("customer.a == 1 and customer.b == 2 and customer.c == 3", c), "true");
+  EXPECT_EQ(eval("customer.a == 0 and customer.b == 2 and customer.c == 3", c), "false");
+  EXPECT_EQ(eval("customer.a == 1 and customer.b == 0 and customer.c == 3", c), "false");
+  EXPECT_EQ(eval("customer.a == 0 or customer.b == 0 or customer.c == 3", c), "true");
+  EXPECT_EQ(eval("customer.a == 0 or customer.b == 0 or customer.c == 0", c), "false");
+  EXPECT_EQ(eval("(customer.a == 1 or customer.b == 0) and customer.c != 3", c), "false");
+  EXPECT_EQ(eval("(customer.a == 0 or customer.b == 2) and (customer.s starts_with \"a\" or customer.zz)", c), "true");
+  EXPECT_EQ(eval("customer.a == 0 or customer.b", c), "false");  // normalised by TRUTH
+  EXPECT_EQ(eval("customer.s ends_with \"bc\" and customer.t contains \"y\" and customer.s in [\"abc\"] and "
+                 "customer.a <= 1 and customer.a < 2 and customer.b >= 2 and customer.b > 1.5",
+                 c),
+            "true");
+  EXPECT_EQ(eval("customer.s starts_with \"abcd\" or customer.s ends_with \"xabc\" or customer.t contains \"z\"", c),
+            "false");
+  EXPECT_EQ(eval("customer.s ends_with \"\" and customer.long ends_with \".long.name@example.com\"", c), "true");
+  EXPECT_EQ(eval("customer.when in [\"x\", @2026-01-01T00:00:00Z] and not (customer.when in [@2026-01-02T00:00:00Z])", c),
+            "true");
+  EXPECT_EQ(eval("not (customer.a == 1)", c), "false");
+  EXPECT_EQ(eval("not (customer.a != 1)", c), "true");
+  EXPECT_EQ(eval("not (customer.missing == null)", c), "false");
+  EXPECT_EQ(eval("not (customer.o == customer.o)", c), "true");  // an object equals nothing, itself included
+  EXPECT_EQ(eval("not (customer.a == 1.0) or not (customer.s != \"abc\")", c), "true");
+  EXPECT_EQ(eval("customer.missing ?? customer.none ?? 5", c), "5");
+  EXPECT_EQ(eval("customer.missing ?? customer.a ?? 5", c), "1");
+  EXPECT_EQ(eval("[customer.a == 1 and customer.b == 0, customer.c in [3] or customer.x]", c), "[false,true]");
 }
 
 TEST_F(Run, OperatorsAndConstants) {
