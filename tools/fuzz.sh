@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # fuzz.sh — builds the libFuzzer targets with clang into build-fuzz/ and runs each for a while.
-# Usage: tools/fuzz.sh [SECONDS_PER_TARGET]  (default 60). Fails if any target finds a crash.
+# Usage: tools/fuzz.sh [SECONDS_PER_TARGET]  (default $LAUD_FUZZ_SECONDS, else 60). Fails if any target
+# finds a crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_PER_TARGET=${1:-60}
+SECONDS_PER_TARGET=${1:-${LAUD_FUZZ_SECONDS:-60}}
 BUILD_DIR=${LAUD_FUZZ_BUILD_DIR:-build-fuzz}
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -15,6 +16,7 @@ seeds_for() {
   case "$1" in
     fuzz_check) echo "examples tests/golden" ;;
     fuzz_module) echo "fuzz/seeds/module" ;;
+    fuzz_events) echo "tests/golden/run" ;;  # each case's events.jsonl (the other files are noise, harmless)
     *) echo "" ;;
   esac
 }

@@ -293,6 +293,22 @@ TEST_F(decode_test, NumbersOutsideTheDoubleRangeAreRejects) {
   EXPECT_TRUE(prop(e, "x")->type == Doc::Type::kInt || prop(e, "x")->type == Doc::Type::kFloat);
 }
 
+TEST_F(decode_test, IntegersBeyondUint64AreFloatsNotRejects) {
+  GTEST_SKIP() << "BUG: an integer literal beyond the uint64 range but well inside the double range is "
+                  "rejected as `bad JSON: Problem while parsing a number` (simdjson's big-integer error): "
+                  R"({"type":"track","userId":"u","event":"e","timestamp":"2026-12-01T10:00:00Z",)"
+                  R"("properties":{"x":99999999999999999999}} is a reject, while the same value written )"
+                  "1e20 is accepted as a float (§3: not integral-in-range → float; §13 rejects only numbers "
+                  "outside the double range).";
+  // 1e20 written as an integer is well inside the double range (§13 rejects only numbers outside it).
+  Result r = decode(track(R"(,"properties":{"x":99999999999999999999,"y":-99999999999999999999})"));
+  ASSERT_EQ(r.kind, Decoded::kEvent) << r.reason;
+  ASSERT_NE(prop(r.event, "x"), nullptr);
+  EXPECT_EQ(prop(r.event, "x")->type, Doc::Type::kFloat);
+  EXPECT_EQ(prop(r.event, "x")->f, 1e20);
+  EXPECT_EQ(prop(r.event, "y")->f, -1e20);
+}
+
 TEST_F(decode_test, DuplicateKeysInPropertiesLastWins) {
   Event e = accept(track(R"(,"properties":{"a":1,"b":2,"a":3,"o":{"x":1,"x":{"y":2}}})"));
   ASSERT_NE(prop(e, "a"), nullptr);
