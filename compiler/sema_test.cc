@@ -426,8 +426,14 @@ TEST(SemaAggregates, Within) {
 
 TEST(SemaAggregates, EventInWhereIsThePastEvent) {
   auto k = check("segment big = count(buy where event.amount > 100 within 30d) > 2\n"
-                 "journey j {\n  on a\n  audience count(buy where event.x == trigger.x) > 0\n}\n");
+                 "journey j {\n  on a\n  audience count(buy where event.x == customer.x and event.$time < now) > 0\n}\n");
   EXPECT_TRUE(k.ok) << k.dump();
+}
+
+TEST(SemaAggregates, WhereCannotReadTriggerOrLocals) {
+  auto k = check("journey j {\n  on a\n  audience count(buy where event.x == trigger.x) > 0\n"
+                 "  let y = 1\n  if count(buy where event.y == y) > 0 { exit }\n}\n");
+  EXPECT_EQ(k.codes(), (Codes{"E0411@3:39", "E0411@5:33"}));
 }
 
 TEST(SemaAggregates, NoNesting) {
