@@ -1,4 +1,5 @@
-// profile.cc — trait merging and `set` paths over the owned JSON tree.
+// profile.cc — trait merging and `set` paths over the owned JSON tree. Objects below the
+// profile's root are never changed in place: a `set` below them replaces them with a changed copy.
 #include "runtime/audience/profile.h"
 
 namespace laud::runtime {
@@ -30,9 +31,12 @@ void set_trait_path(Doc& traits, std::string_view path, Doc value, Graveyard& gr
     if (!next || !next->is_object()) {
       if (value.type == Doc::Type::kNull) return;  // nothing to remove below a non-object
       graveyard.keep(node->put(head, Doc::object()));
-      next = node->find(head);
+    } else {
+      // Copy on write: a VM value (a `let` holding customer.address) may point at this object;
+      // it keeps the object as it was, the profile gets a changed copy.
+      graveyard.keep(node->put(head, next->clone()));
     }
-    node = next;
+    node = node->find(head);
     path.remove_prefix(dot + 1);
   }
 }

@@ -234,11 +234,12 @@ void Engine::check_goals(Customer& c, const EventRoot& e, const EventRoutes* rou
   Scope scope(*this, {&c, nullptr, &e, nullptr});
   for (GoalWindow& w : c.goals) {
     for (const JourneyRef& r : routes->goals) {
-      if (r.journey != w.journey || (w.converted >> r.item & 1) || r.item >= 64) continue;
+      if (r.journey != w.journey || (r.item < w.converted.size() && w.converted[r.item])) continue;
       const vm::GoalDesc& g = module_.journeys[r.journey].goals[r.item];
       if (e.time < w.entered_at || e.time - w.entered_at > g.within_ms) continue;
       if (!predicate(g.where_fn)) continue;
-      w.converted |= uint64_t{1} << r.item;
+      if (w.converted.size() <= r.item) w.converted.resize(module_.journeys[r.journey].goals.size(), 0);
+      w.converted[r.item] = 1;
       GoalStats& gs = stats_.journeys[r.journey].goals[r.item];
       ++gs.conversions;
       for (auto [split, arm] : w.arms) {

@@ -1,6 +1,8 @@
 // engine_host.cc — vm::Host over the engine's customers, events and instances.
 #include "runtime/engine/engine_host.h"
 
+#include <algorithm>
+
 #include "runtime/audience/profile.h"
 #include "runtime/engine/engine.h"
 #include "vm/instance.h"
@@ -160,8 +162,10 @@ void EngineHost::split_taken(uint32_t split, uint32_t arm) {
   Customer* c = e_.ctx_.customer;
   Instance* inst = e_.ctx_.instance;
   if (!c || !inst) return;
+  // A split that runs again (a goto loop) takes the same arm: record it once.
   for (GoalWindow& g : c->goals)
-    if (g.instance == inst->seq) g.arms.emplace_back(split, arm);
+    if (g.instance == inst->seq && std::find(g.arms.begin(), g.arms.end(), std::make_pair(split, arm)) == g.arms.end())
+      g.arms.emplace_back(split, arm);
 }
 
 }  // namespace laud::runtime

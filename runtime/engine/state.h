@@ -48,7 +48,7 @@ struct GoalWindow {
   uint64_t instance = 0;    // Instance::seq of the entry
   int64_t entered_at = 0;
   int64_t deadline = 0;     // entered_at + the longest `within` of the journey's goals
-  uint64_t converted = 0;   // bit g: goal g already converted for this entry
+  std::vector<uint8_t> converted;  // [g] != 0: goal g already converted for this entry
   std::vector<std::pair<uint32_t, uint32_t>> arms;  // (split, arm) taken by the instance
 };
 

@@ -19,23 +19,42 @@ bool is_blank(std::string_view line) {
 
 // A user id: a non-empty string, or an integer written in decimal. nullopt when absent or null;
 // sets `bad` for a value of another kind.
-std::optional<std::string> user_id(simdjson::dom::object o, std::string_view key, bool& bad) {
-  element e;
-  if (o.at_key(key).get(e) || e.is_null()) return std::nullopt;
-  switch (e.type()) {
+std::optional<std::string> user_id(const element* e, bool& bad) {
+  if (!e || e->is_null()) return std::nullopt;
+  switch (e->type()) {
     case element_type::STRING: {
-      std::string_view s = e.get_string();
+      std::string_view s = e->get_string();
       if (s.empty()) {
         bad = true;
         return std::nullopt;
       }
       return std::string(s);
     }
-    case element_type::INT64: return std::string(vm::int_text(int64_t(e.get_int64())).view());
-    case element_type::UINT64: return std::to_string(uint64_t(e.get_uint64()));
+    case element_type::INT64: return std::string(vm::int_text(int64_t(e->get_int64())).view());
+    case element_type::UINT64: return std::to_string(uint64_t(e->get_uint64()));
     default: bad = true; return std::nullopt;
   }
 }
+
+// The top-level members the decoder reads; a repeated key counts by its last occurrence (as
+// JSON.parse, and as properties and traits do).
+struct Fields {
+  std::optional<element> type, user_id, anonymous_id, event, properties, traits, timestamp, message_id;
+  explicit Fields(simdjson::dom::object o) {
+    for (auto [key, value] : o) {
+      if (key == "type") type = value;
+      else if (key == "userId") user_id = value;
+      else if (key == "anonymousId") anonymous_id = value;
+      else if (key == "event") event = value;
+      else if (key == "properties") properties = value;
+      else if (key == "traits") traits = value;
+      else if (key == "timestamp") timestamp = value;
+      else if (key == "messageId") message_id = value;
+    }
+  }
+};
+
+const element* ptr(const std::optional<element>& e) { return e ? &*e : nullptr; }
 
 }  // namespace
 
@@ -52,8 +71,9 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
     reason = "not a JSON object";
     return Decoded::kReject;
   }
+  Fields f(o);
   std::string_view type;
-  if (o["type"].get_string().get(type)) {
+  if (!f.type || f.type->get_string().get(type)) {
     reason = "`type` is missing or not a string";
     return Decoded::kReject;
   }
@@ -61,12 +81,12 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
   if (!identify && type != "track") return Decoded::kIgnored;
 
   bool bad = false;
-  std::optional<std::string> id = user_id(o, "userId", bad);
+  std::optional<std::string> id = user_id(ptr(f.user_id), bad);
   if (bad) {
     reason = "`userId` must be a non-empty string or an integer";
     return Decoded::kReject;
   }
-  if (!id) id = user_id(o, "anonymousId", bad);
+  if (!id) id = user_id(ptr(f.anonymous_id), bad);
   if (bad) {
     reason = "`anonymousId` must be a non-empty string or an integer";
     return Decoded::kReject;
@@ -82,7 +102,7 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
     event.name = "$identify";
   } else {
     std::string_view name;
-    if (o["event"].get_string().get(name) || name.empty()) {
+    if (!f.event || f.event->get_string().get(name) || name.empty()) {
       reason = "track without an event name (`event`)";
       return Decoded::kReject;
     }
@@ -90,18 +110,17 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
   }
 
   const char* body_key = identify ? "traits" : "properties";
-  element body;
-  if (o.at_key(body_key).get(body) || body.is_null()) {
+  const std::optional<element>& body = identify ? f.traits : f.properties;
+  if (!body || body->is_null()) {
     event.properties = Doc::object();
-  } else if (body.is_object()) {
-    event.properties = doc_from_json(body);
+  } else if (body->is_object()) {
+    event.properties = doc_from_json(*body);
   } else {
     reason = std::string("`") + body_key + "` must be an object";
     return Decoded::kReject;
   }
 
-  element ts;
-  if (o.at_key("timestamp").get(ts) || ts.is_null()) {
+  if (!f.timestamp || f.timestamp->is_null()) {
     if (!arrival_ms) {
       reason = "missing `timestamp` (required with --clock event)";
       return Decoded::kReject;
@@ -110,7 +129,7 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
   } else {
     std::string_view text;
     std::optional<int64_t> t;
-    if (!ts.get_string().get(text)) t = vm::parse_rfc3339(text);
+    if (!f.timestamp->get_string().get(text)) t = vm::parse_rfc3339(text);
     if (!t) {
       reason = "bad `timestamp` (RFC 3339 expected)";
       return Decoded::kReject;
@@ -120,10 +139,9 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
 
   event.has_message_id = false;
   event.message_id.clear();
-  element mid;
-  if (!o.at_key("messageId").get(mid) && !mid.is_null()) {
+  if (f.message_id && !f.message_id->is_null()) {
     bool bad_mid = false;
-    std::optional<std::string> m = user_id(o, "messageId", bad_mid);
+    std::optional<std::string> m = user_id(ptr(f.message_id), bad_mid);
     if (bad_mid || !m) {
       reason = "`messageId` must be a non-empty string or an integer";
       return Decoded::kReject;

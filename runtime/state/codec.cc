@@ -134,7 +134,7 @@ std::string encode_customer(const Customer& c) {
     put_varint(out, g.instance);
     put_zigzag(out, g.entered_at);
     put_zigzag(out, g.deadline);
-    put_varint(out, g.converted);
+    put_bytes(out, std::string_view(reinterpret_cast<const char*>(g.converted.data()), g.converted.size()));
     put_varint(out, g.arms.size());
     for (auto [s, a] : g.arms) {
       put_varint(out, s);
@@ -208,7 +208,8 @@ bool decode_customer(std::string_view bytes, Customer& c, std::string* error) {
     g.instance = r.varint();
     g.entered_at = r.zigzag();
     g.deadline = r.zigzag();
-    g.converted = r.varint();
+    std::string_view conv = r.bytes();
+    g.converted.assign(conv.begin(), conv.end());
     uint64_t arms = r.count();
     for (uint64_t a = 0; a < arms && r.ok(); ++a) {
       uint32_t s = static_cast<uint32_t>(r.varint());
