@@ -16,6 +16,7 @@ seeds_for() {
   case "$1" in
     fuzz_check) echo "examples tests/golden" ;;
     fuzz_module) echo "fuzz/seeds/module" ;;
+    fuzz_state) echo "fuzz/seeds/state" ;;
     fuzz_events) echo "tests/golden/run" ;;  # each case's events.jsonl (the other files are noise, harmless)
     *) echo "" ;;
   esac
