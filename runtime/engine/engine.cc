@@ -32,8 +32,15 @@ Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects
       options_(std::move(options)),
       host_(std::make_unique<EngineHost>(*this)),
       interp_(module) {
-  stats_.journeys.resize(module.journeys.size());
-  for (size_t j = 0; j < module.journeys.size(); ++j) stats_.journeys[j].goals.resize(module.journeys[j].goals.size());
+  auto v = std::make_unique<ModuleVersion>();
+  v->module = &module_;
+  v->index = &index_;
+  v->interp = &interp_;
+  current_ = v.get();
+  versions_.push_back(std::move(v));
+  for (uint32_t a = 0; a < module.aggregates.size(); ++a)
+    slots_.push_back({&module.aggregates[a], current_, aggregate_signature(module, a)});
+  map_version(*current_);
   limit_windows_.resize(module.journeys.size());
   for (const ScheduleRef& s : index_.schedules()) {
     const vm::TriggerDesc& t = module.journeys[s.journey].triggers[s.trigger];
@@ -48,6 +55,52 @@ Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects
 }
 
 Engine::~Engine() = default;
+
+uint32_t Engine::journey_id(std::string_view name) {
+  for (uint32_t j = 0; j < stats_.journeys.size(); ++j)
+    if (stats_.journeys[j].name == name) return j;
+  stats_.journeys.emplace_back().name = name;
+  limit_windows_.resize(stats_.journeys.size());
+  return static_cast<uint32_t>(stats_.journeys.size() - 1);
+}
+
+void Engine::map_version(ModuleVersion& v) {
+  const vm::Module& m = *v.module;
+  v.journey_id.clear();
+  for (const vm::JourneyDesc& j : m.journeys) {
+    uint32_t id = journey_id(j.name);
+    v.journey_id.push_back(id);
+    auto& goals = stats_.journeys[id].goals;
+    if (goals.empty())
+      for (const vm::GoalDesc& g : j.goals) goals.emplace_back().event = g.event;
+  }
+  v.agg_slot.clear();
+  for (uint32_t a = 0; a < m.aggregates.size(); ++a) {
+    uint64_t sig = aggregate_signature(m, a);
+    uint32_t slot = vm::kNone;
+    for (uint32_t k = 0; k < slots_.size() && slot == vm::kNone; ++k)
+      if (slots_[k].signature == sig && slots_[k].desc->event == m.aggregates[a].event) slot = k;
+    if (slot == vm::kNone) {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.push_back({&m.aggregates[a], &v, sig});
+      extra_slots_.push_back(slot);
+    }
+    v.agg_slot.push_back(slot);
+  }
+}
+
+ModuleVersion& Engine::add_old_version(std::unique_ptr<vm::Module> m) {
+  auto v = std::make_unique<ModuleVersion>();
+  v->owned = std::move(m);
+  v->module = v->owned.get();
+  v->owned_index = std::make_unique<EventIndex>(*v->module);
+  v->index = v->owned_index.get();
+  v->owned_interp = std::make_unique<vm::Interpreter>(*v->module);
+  v->interp = v->owned_interp.get();
+  map_version(*v);
+  versions_.push_back(std::move(v));
+  return *versions_.back();
+}
 
 size_t Engine::live_instances() const {
   size_t n = 0;
@@ -180,9 +233,9 @@ void Engine::process_event(Event& ev) {
   if (routes && !routes->aggregates.empty()) record_history(c, root);
 
   // 2. exit rules (and goals); 3. `wait up to` branches; 4. `on E` entries; 5. `on enter`.
-  if (routes && !routes->goals.empty()) check_goals(c, root, routes);
+  if (!c.goals.empty()) check_goals(c, root);
   check_exits(c, root, routes);
-  if (routes && routes->wait_branches) resume_waiting(c, root);
+  if ((routes && routes->wait_branches) || versions_.size() > 1) resume_waiting(c, root);
   if (routes && !routes->entries.empty()) try_entries(c, root, routes);
   if (!before.empty()) enter_segment_flips(c, root, before);
   graveyard_.clear();
@@ -204,14 +257,19 @@ void Engine::finish() {
   advance_to(until);
 }
 
-bool Engine::predicate(uint32_t fn) { return fn == vm::kNone || interp_.call(fn, *host_).truthy(); }
+bool Engine::predicate(uint32_t fn) { return fn == vm::kNone || version().interp->call(fn, *host_).truthy(); }
 
 void Engine::record_history(Customer& c, const EventRoot& e) {
   const EventRoutes* routes = index_.routes(e.name);
-  if (!routes) return;
-  Scope scope(*this, {&c, nullptr, &e, nullptr});
-  for (uint32_t a : routes->aggregates) {
-    const vm::AggregateDesc& d = module_.aggregates[a];
+  if (routes) record_slots(c, e, routes->aggregates);
+  if (!extra_slots_.empty()) record_slots(c, e, extra_slots_);
+}
+
+void Engine::record_slots(Customer& c, const EventRoot& e, const std::vector<uint32_t>& slots) {
+  for (uint32_t a : slots) {
+    const vm::AggregateDesc& d = *slots_[a].desc;
+    if (d.event != e.name) continue;
+    Scope scope(*this, {&c, nullptr, &e, nullptr, slots_[a].owner});
     if (d.where_fn != vm::kNone && !predicate(d.where_fn)) continue;
     vm::Value number;
     const vm::Value* value = nullptr;
@@ -224,26 +282,30 @@ void Engine::record_history(Customer& c, const EventRoot& e) {
       if (node && node->type == Doc::Type::kFloat) number = vm::Value::floating(node->f);
       if (!number.is_null()) value = &number;
     }
-    if (c.aggregates.size() <= a) c.aggregates.resize(module_.aggregates.size());
+    if (c.aggregates.size() <= a) c.aggregates.resize(slots_.size());
     if (!c.aggregates[a]) c.aggregates[a] = std::make_unique<AggState>();
     c.aggregates[a]->record(d, e.time, value, now_);
   }
 }
 
-void Engine::check_goals(Customer& c, const EventRoot& e, const EventRoutes* routes) {
-  Scope scope(*this, {&c, nullptr, &e, nullptr});
+void Engine::check_goals(Customer& c, const EventRoot& e) {
   for (GoalWindow& w : c.goals) {
-    for (const JourneyRef& r : routes->goals) {
-      if (r.journey != w.journey || (r.item < w.converted.size() && w.converted[r.item])) continue;
-      const vm::GoalDesc& g = module_.journeys[r.journey].goals[r.item];
-      if (e.time < w.entered_at || e.time - w.entered_at > g.within_ms) continue;
-      if (!predicate(g.where_fn)) continue;
-      if (w.converted.size() <= r.item) w.converted.resize(module_.journeys[r.journey].goals.size(), 0);
-      w.converted[r.item] = 1;
-      GoalStats& gs = stats_.journeys[r.journey].goals[r.item];
+    ModuleVersion& v = *w.version;
+    const vm::JourneyDesc& j = v.module->journeys[w.journey];
+    for (uint32_t g = 0; g < j.goals.size(); ++g) {
+      const vm::GoalDesc& gd = j.goals[g];
+      if (gd.event != e.name || (g < w.converted.size() && w.converted[g])) continue;
+      if (e.time < w.entered_at || e.time - w.entered_at > gd.within_ms) continue;
+      Scope scope(*this, {&c, nullptr, &e, nullptr, &v});
+      if (!predicate(gd.where_fn)) continue;
+      if (w.converted.size() <= g) w.converted.resize(j.goals.size(), 0);
+      w.converted[g] = 1;
+      auto& goals = stats_.journeys[v.journey_id[w.journey]].goals;
+      if (g >= goals.size() || goals[g].event != gd.event) continue;  // reported under the current definition only
+      GoalStats& gs = goals[g];
       ++gs.conversions;
       for (auto [split, arm] : w.arms) {
-        const vm::SplitDesc& sd = module_.splits[split];
+        const vm::SplitDesc& sd = v.module->splits[split];
         ++gs.by_variant[sd.name + "/" + sd.arms[arm].name];
       }
     }
@@ -254,17 +316,19 @@ void Engine::check_goals(Customer& c, const EventRoot& e, const EventRoutes* rou
 void Engine::check_exits(Customer& c, const EventRoot& e, const EventRoutes* routes) {
   if (c.instances.empty()) return;
   bool any_exit_on = routes && !routes->exits.empty();
-  if (!any_exit_on && index_.exit_when_journeys().empty()) return;
+  if (!any_exit_on && index_.exit_when_journeys().empty() && versions_.size() == 1) return;
   std::vector<uint64_t> seqs;
   for (auto& i : c.instances) seqs.push_back(i->seq);
   for (uint64_t seq : seqs) {
     Instance* inst = c.instance(seq);
     if (!inst) continue;
-    const vm::JourneyDesc& j = module_.journeys[inst->journey];
-    Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr});
+    ModuleVersion& v = *inst->version;
+    const vm::JourneyDesc& j = v.module->journeys[inst->journey];
+    Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr, &v});
     std::string rule;
-    if (any_exit_on) {
-      for (const JourneyRef& r : routes->exits) {
+    const EventRoutes* own = &v == current_ ? routes : v.index->routes(e.name);
+    if (own && !own->exits.empty()) {
+      for (const JourneyRef& r : own->exits) {
         if (r.journey != inst->journey) continue;
         if (predicate(j.exit_on[r.item].where_fn)) {
           rule = "on " + j.exit_on[r.item].event;
@@ -277,7 +341,7 @@ void Engine::check_exits(Customer& c, const EventRoot& e, const EventRoutes* rou
       if (predicate(j.exit_when_fn)) rule = "when";
     }
     if (rule.empty()) continue;
-    ++stats_.journeys[inst->journey].exited_by_rule[rule];
+    ++stats_.journeys[inst->jid].exited_by_rule[rule];
     end_instance(c, *inst);
   }
 }
@@ -289,12 +353,13 @@ void Engine::resume_waiting(Customer& c, const EventRoot& e) {
   for (uint64_t seq : seqs) {
     Instance* inst = c.instance(seq);
     if (!inst || inst->vm.wait.kind != vm::WaitKind::kUpTo) continue;
-    const vm::WaitDesc& w = module_.waits[inst->vm.wait.desc];
+    ModuleVersion& v = *inst->version;
+    const vm::WaitDesc& w = v.module->waits[inst->vm.wait.desc];
     std::optional<uint32_t> branch;
     {
-      Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr});
+      Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr, &v});
       for (uint32_t b = 0; b < w.branches.size() && !branch; ++b)
-        if (w.branches[b].event == e.name && interp_.branch_matches(inst->vm, b, *host_)) branch = b;
+        if (w.branches[b].event == e.name && v.interp->branch_matches(inst->vm, b, *host_)) branch = b;
     }
     if (!branch) continue;
     inst->timer_token = 0;
@@ -365,17 +430,18 @@ void copy_trigger(const EventRoot& from, const vm::JourneyDesc& j, EventRoot& to
 
 bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) {
   const vm::JourneyDesc& j = module_.journeys[journey];
-  JourneyStats& js = stats_.journeys[journey];
-  Scope scope(*this, {&c, nullptr, trigger, trigger});
+  const uint32_t jid = current_->journey_id[journey];
+  JourneyStats& js = stats_.journeys[jid];
+  Scope scope(*this, {&c, nullptr, trigger, trigger, current_});
   std::string key;
   if (j.key_fn != vm::kNone) key = key_text(interp_.call(j.key_fn, *host_));
   for (auto& i : c.instances) {
-    if (i->journey == journey && i->key == key) {
+    if (i->jid == jid && i->key == key) {  // one live instance per journey and key, whatever its version
       ++(j.key_fn != vm::kNone ? js.skipped_key : js.skipped_reentry);
       return false;
     }
   }
-  auto er = c.entries.find({journey, key});
+  auto er = c.entries.find({jid, key});
   if (er != c.entries.end() && er->second.count > 0) {
     bool refused = j.reentry == vm::Reentry::kNever ||
                    (j.reentry == vm::Reentry::kAfter && now_ - er->second.last < j.reentry_after_ms);
@@ -389,7 +455,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
     return false;
   }
   if (j.limit_count > 0) {
-    auto& w = limit_windows_[journey];
+    auto& w = limit_windows_[jid];
     while (!w.empty() && w.front() <= now_ - j.limit_window_ms) w.pop_front();
     if (static_cast<int64_t>(w.size()) >= j.limit_count) {
       ++js.skipped_limit;
@@ -398,14 +464,17 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
     w.push_back(now_);
   }
   mark_dirty(c);
-  EntryRecord& rec = c.entries[{journey, key}];
+  EntryRecord& rec = c.entries[{jid, key}];
   ++rec.count;
   rec.last = now_;
   ++js.entered;
 
   auto inst = std::make_unique<Instance>();
   inst->seq = ++instance_seq_;
+  inst->version = current_;
   inst->journey = journey;
+  inst->jid = jid;
+  ++current_->live;
   inst->key = std::move(key);
   inst->entry = rec.count;
   inst->entered_at = now_;
@@ -416,6 +485,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   inst->vm.journey = journey;
   if (!j.goals.empty()) {
     GoalWindow g;
+    g.version = current_;
     g.journey = journey;
     g.instance = inst->seq;
     g.entered_at = now_;
@@ -433,10 +503,10 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
 void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event) {
   vm::RunResult r;
   {
-    Scope scope(*this, {&c, &inst, event, inst.has_trigger ? &inst.trigger : nullptr});
-    r = interp_.run(inst.vm, resume, *host_);
+    Scope scope(*this, {&c, &inst, event, inst.has_trigger ? &inst.trigger : nullptr, inst.version});
+    r = inst.version->interp->run(inst.vm, resume, *host_);
   }
-  JourneyStats& js = stats_.journeys[inst.journey];
+  JourneyStats& js = stats_.journeys[inst.jid];
   switch (r.stop) {
     case vm::Stop::kWait: set_timer(c, inst); return;
     case vm::Stop::kExit: ++js.exited_step; break;
@@ -444,7 +514,7 @@ void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const Ev
     case vm::Stop::kRunaway: ++js.runaway; break;
     case vm::Stop::kError:
       ++js.errors;
-      fmt::print(stderr, "laudd: journey `{}`, customer `{}`: {}\n", module_.journeys[inst.journey].name, c.id,
+      fmt::print(stderr, "laudd: journey `{}`, customer `{}`: {}\n", js.name, c.id,
                  inst.vm.error);
       break;
   }
@@ -453,7 +523,9 @@ void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const Ev
 
 void Engine::end_instance(Customer& c, Instance& inst) {
   auto it = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& p) { return p.get() == &inst; });
-  if (it != c.instances.end()) c.instances.erase(it);
+  if (it == c.instances.end()) return;
+  --inst.version->live;
+  c.instances.erase(it);
 }
 
 }  // namespace laud::runtime

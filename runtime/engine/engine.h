@@ -18,6 +18,7 @@
 #include "runtime/engine/state.h"
 #include "runtime/engine/stats.h"
 #include "runtime/ingress/decode.h"
+#include "runtime/journeys/version.h"
 #include "runtime/trigger/event_index.h"
 #include "vm/interp.h"
 #include "vm/module.h"
@@ -96,6 +97,7 @@ class Engine {
     Instance* instance = nullptr;
     const EventRoot* event = nullptr;
     const EventRoot* trigger = nullptr;
+    ModuleVersion* version = nullptr;  // whose code runs (null: the current module)
   };
   class Scope;  // sets the context, restores it on exit
 
@@ -105,7 +107,8 @@ class Engine {
   void advance_to(int64_t t);
 
   void record_history(Customer& c, const EventRoot& e);
-  void check_goals(Customer& c, const EventRoot& e, const EventRoutes* routes);
+  void record_slots(Customer& c, const EventRoot& e, const std::vector<uint32_t>& slots);
+  void check_goals(Customer& c, const EventRoot& e);
   void check_exits(Customer& c, const EventRoot& e, const EventRoutes* routes);
   void resume_waiting(Customer& c, const EventRoot& e);
   void try_entries(Customer& c, const EventRoot& e, const EventRoutes* routes);
@@ -115,7 +118,13 @@ class Engine {
 
   void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
   void end_instance(Customer& c, Instance& inst);
-  bool predicate(uint32_t fn);
+  bool predicate(uint32_t fn);  // a function of the context's version
+  ModuleVersion& version() { return ctx_.version ? *ctx_.version : *current_; }
+  // Module versions (runtime/state/checkpoint.cc): an older module read back from the store, its
+  // aggregates mapped onto slots (shared when identical) and its journeys onto ids (by name).
+  ModuleVersion& add_old_version(std::unique_ptr<vm::Module> m);
+  void map_version(ModuleVersion& v);
+  uint32_t journey_id(std::string_view name);
   void set_timer(Customer& c, Instance& inst);
   void mark_dirty(Customer& c) {
     if (!c.dirty) {
@@ -135,6 +144,15 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<EngineHost> host_;
   vm::Interpreter interp_;
+  std::vector<std::unique_ptr<ModuleVersion>> versions_;  // [0]: the current module
+  ModuleVersion* current_ = nullptr;
+  struct AggSlot {
+    const vm::AggregateDesc* desc;
+    ModuleVersion* owner;  // whose `where` function it is
+    uint64_t signature;
+  };
+  std::vector<AggSlot> slots_;        // [0, n): the current module's aggregates; then older versions' own
+  std::vector<uint32_t> extra_slots_;  // slots owned by older versions
   EventDecoder decoder_;
   Graveyard graveyard_;
   Context ctx_;

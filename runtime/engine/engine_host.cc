@@ -139,16 +139,19 @@ bool EngineHost::object_entries(const Value& object, std::vector<vm::ObjectEntry
 
 Value EngineHost::aggregate(uint32_t index) {
   Customer* c = e_.ctx_.customer;
-  if (!c || index >= e_.module_.aggregates.size()) return Value();
-  if (c->aggregates.size() <= index) c->aggregates.resize(e_.module_.aggregates.size());
-  auto& st = c->aggregates[index];
+  ModuleVersion& v = e_.version();
+  if (!c || index >= v.agg_slot.size()) return Value();
+  uint32_t slot = v.agg_slot[index];
+  if (c->aggregates.size() <= slot) c->aggregates.resize(e_.slots_.size());
+  auto& st = c->aggregates[slot];
   if (!st) st = std::make_unique<AggState>();
-  return st->query(e_.module_.aggregates[index], e_.now_);
+  return st->query(*e_.slots_[slot].desc, e_.now_);
 }
 
 bool EngineHost::in_segment(uint32_t index) {
-  if (index >= e_.module_.segments.size()) return false;
-  return e_.interp_.call(e_.module_.segments[index].fn, *this).truthy();
+  ModuleVersion& v = e_.version();
+  if (index >= v.module->segments.size()) return false;
+  return v.interp->call(v.module->segments[index].fn, *this).truthy();
 }
 
 vm::SendResult EngineHost::send(const vm::SendRequest& request) { return e_.send(request); }

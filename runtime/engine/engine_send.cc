@@ -28,8 +28,9 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   Instance* inst = ctx_.instance;
   if (!c || !inst || !req.desc) return {};
   const vm::SendDesc& s = *req.desc;
-  const vm::JourneyDesc& j = module_.journeys[inst->journey];
-  JourneyStats& js = stats_.journeys[inst->journey];
+  ModuleVersion& v = *inst->version;
+  const vm::JourneyDesc& j = v.module->journeys[inst->journey];
+  JourneyStats& js = stats_.journeys[inst->jid];
   StepStats& step = js.steps.try_emplace(s.step).first->second;
 
   // The address: `to`, else the channel's default; null (or an object, which has no text) skips.
@@ -37,7 +38,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   if (!s.has_to) {
     if (std::string_view trait = default_address_trait(s.channel); !trait.empty()) {
       const Doc* d = c->traits.find(trait);
-      to = d ? doc_value(*d, interp_.arena()) : vm::Value();
+      to = d ? doc_value(*d, v.interp->arena()) : vm::Value();
     } else {
       to = vm::Value::string(c->id);  // push, in_app: the customer id
     }
@@ -50,11 +51,11 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   }
 
   // Quiet hours: the journey's own, else the policy's. A resumed deferred send is not deferred again.
-  const vm::QuietDesc& q = j.quiet.present ? j.quiet : module_.policy_quiet;
+  const vm::QuietDesc& q = j.quiet.present ? j.quiet : v.module->policy_quiet;
   if (q.present && !req.resumed) {
     std::string zone;
     if (q.tz_fn != vm::kNone) {
-      vm::Value z = interp_.call(q.tz_fn, *host_);
+      vm::Value z = v.interp->call(q.tz_fn, *host_);
       if (z.kind == vm::Kind::kString) zone.assign(z.s, z.size);
     }
     int64_t end = vm::quiet_end(now_, q.start_minutes, q.end_minutes, zone);
@@ -73,7 +74,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
 
   // Frequency caps: the customer's dispatched sends on this channel in (now − D, now].
   uint8_t ch = static_cast<uint8_t>(s.channel);
-  for (const vm::CapDesc& cap : module_.caps) {
+  for (const vm::CapDesc& cap : v.module->caps) {
     if (cap.channel != s.channel) continue;
     int64_t n = 0;
     for (const SentTime& t : c->sent)
@@ -103,7 +104,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   ++js.dispatched[ch];
   ++step.dispatched;
 
-  if (uint32_t depth = index_.cap_depth(s.channel); depth > 0) {
+  if (uint32_t depth = v.index->cap_depth(s.channel); depth > 0) {
     c->sent.push_back({ch, now_});
     // Keep the newest `depth` times of this channel.
     uint32_t seen = 0;
@@ -120,7 +121,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
 }
 
 void Engine::record_sent(Customer& c, const vm::SendDesc& s, std::string_view journey) {
-  if (!index_.routes("$sent")) return;
+  if (!index_.routes("$sent") && extra_slots_.empty()) return;
   EventRoot sent;
   sent.name = "$sent";
   sent.time = now_;

@@ -17,6 +17,8 @@
 
 namespace laud::runtime {
 
+struct ModuleVersion;
+
 // An event as the VM sees it (`event`, `trigger`): `$name`, `$time`, `$id` and its properties.
 struct EventRoot {
   std::string name;
@@ -28,7 +30,9 @@ struct EventRoot {
 
 struct Instance {
   uint64_t seq = 0;  // creation order, engine-wide
-  uint32_t journey = 0;
+  ModuleVersion* version = nullptr;  // the module version it started under (and finishes on)
+  uint32_t journey = 0;  // index into that version's journeys
+  uint32_t jid = 0;      // engine journey id (by name, across versions): Stats::journeys index
   std::string key;   // text form of the key ("" without `key`)
   uint32_t entry = 0;  // ENTRY of the dispatch id
   int64_t entered_at = 0;
@@ -44,7 +48,8 @@ struct EntryRecord {
 };
 
 struct GoalWindow {
-  uint32_t journey = 0;
+  ModuleVersion* version = nullptr;
+  uint32_t journey = 0;  // index into the version's journeys
   uint64_t instance = 0;    // Instance::seq of the entry
   int64_t entered_at = 0;
   int64_t deadline = 0;     // entered_at + the longest `within` of the journey's goals

@@ -40,10 +40,10 @@ std::string Engine::stats_json() const {
   std::vector<JourneyStats> js = stats_.journeys;
   for (const auto& [id, c] : customers_) {
     for (const auto& inst : c->instances) {
-      JourneyStats& s = js[inst->journey];
+      JourneyStats& s = js[inst->jid];
       ++s.waiting;
       uint32_t pc = inst->vm.pc > 0 ? inst->vm.pc - 1 : 0;
-      std::string_view step = index_.step_at(inst->journey, pc);
+      std::string_view step = inst->version->index->step_at(inst->journey, pc);
       ++s.steps.try_emplace(std::string(step)).first->second.waiting;
     }
   }
@@ -67,8 +67,7 @@ std::string Engine::stats_json() const {
   out += "{\n";
   for (size_t j = 0; j < js.size(); ++j) {
     const JourneyStats& s = js[j];
-    const vm::JourneyDesc& jd = module_.journeys[j];
-    key(out, 4, jd.name);
+    key(out, 4, s.name);
     out += "{\n";
     number(out, 6, "entered", s.entered);
     flat_map(out, 6, "skipped",
@@ -96,7 +95,7 @@ std::string Engine::stats_json() const {
     for (size_t g = 0; g < s.goals.size(); ++g) {
       out += g ? ",\n        " : "\n        ";
       out += "{\"event\": ";
-      vm::append_json_string(out, jd.goals[g].event);
+      vm::append_json_string(out, s.goals[g].event);
       fmt::format_to(std::back_inserter(out), ", \"conversions\": {}, \"by_variant\": {{", s.goals[g].conversions);
       bool first = true;
       for (const auto& [v, n] : s.goals[g].by_variant) {
@@ -130,7 +129,7 @@ std::string Engine::stats_json() const {
 std::string Engine::stats_table() const {
   std::vector<uint64_t> waiting(stats_.journeys.size(), 0);
   for (const auto& [id, c] : customers_)
-    for (const auto& inst : c->instances) ++waiting[inst->journey];
+    for (const auto& inst : c->instances) ++waiting[inst->jid];
   std::string out = fmt::format("{:<24} {:>8} {:>8} {:>8} {:>9} {:>7} {:>10} {:>10} {:>6}\n", "journey", "entered",
                                 "skipped", "waiting", "completed", "exited", "dispatched", "suppressed", "goals");
   for (size_t j = 0; j < stats_.journeys.size(); ++j) {
@@ -141,7 +140,7 @@ std::string Engine::stats_table() const {
     for (uint64_t n : s.dispatched) dispatched += n;
     for (const GoalStats& g : s.goals) goals += g.conversions;
     fmt::format_to(std::back_inserter(out), "{:<24} {:>8} {:>8} {:>8} {:>9} {:>7} {:>10} {:>10} {:>6}\n",
-                   module_.journeys[j].name, s.entered,
+                   s.name, s.entered,
                    s.skipped_audience + s.skipped_reentry + s.skipped_limit + s.skipped_key, waiting[j], s.completed,
                    exited, dispatched, s.suppressed_cap + s.suppressed_quiet + s.no_address, goals);
   }

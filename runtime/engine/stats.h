@@ -20,11 +20,13 @@ struct StepStats {
 };
 
 struct GoalStats {
+  std::string event;
   uint64_t conversions = 0;
   std::map<std::string, uint64_t> by_variant;  // "split/variant" → conversions
 };
 
 struct JourneyStats {
+  std::string name;
   uint64_t entered = 0;
   uint64_t skipped_audience = 0, skipped_reentry = 0, skipped_limit = 0, skipped_key = 0;
   uint64_t completed = 0, exited_step = 0, runaway = 0, errors = 0;
@@ -39,7 +41,7 @@ struct JourneyStats {
 struct Stats {
   uint64_t lines = 0, blank = 0, accepted = 0, rejected = 0, ignored = 0, duplicates = 0;
   uint64_t timers_fired = 0, schedules_fired = 0, dispatched = 0, suppressed = 0;
-  std::vector<JourneyStats> journeys;
+  std::vector<JourneyStats> journeys;  // by engine journey id: the current module's, then older versions' own
 };
 
 }  // namespace laud::runtime

@@ -1,6 +1,8 @@
 // checkpoint.cc — Engine::checkpoint and Engine::restore: the engine record (`g`) and the
 // customers changed since the last checkpoint (`c` + id) in one atomic write; on restart every
-// customer is read back, by_order_ rebuilt and each waiting instance's timer set again.
+// customer is read back, by_order_ rebuilt and each waiting instance's timer set again. Module
+// versions: the record lists the versions that still have live instances; each is read back from
+// its `m` + hash key, so those instances finish on the module they started with.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/state/codec.h"
 #include "runtime/state/store.h"
+#include "vm/module_format.h"
 
 namespace laud::runtime {
 
@@ -15,13 +18,28 @@ namespace {
 constexpr std::string_view kEngineKey = "g";
 constexpr std::string_view kCustomerPrefix = "c";
 std::string module_key(uint64_t hash) { return fmt::format("m{:016x}", hash); }
+
+// A schedule as persisted: which journey and trigger, and its definition (a changed definition
+// starts afresh).
+void put_schedule(std::string& g, const vm::JourneyDesc& j, uint32_t trigger) {
+  const vm::TriggerDesc& t = j.triggers[trigger];
+  vm::put_bytes(g, j.name);
+  vm::put_varint(g, trigger);
+  g += static_cast<char>(t.kind);
+  vm::put_zigzag(g, t.at_ms);
+  vm::put_zigzag(g, t.every_ms);
+}
 }  // namespace
 
 bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* error) {
+  CodecContext cx;
+  cx.journey_name = [&](uint32_t id) -> std::string_view { return stats_.journeys[id].name; };
+  cx.slot_signature = [&](uint32_t slot) { return slots_[slot].signature; };
+
   std::vector<std::pair<std::string, std::string>> puts;
-  puts.reserve(dirty_.size() + 1);
+  puts.reserve(dirty_.size() + 2);
   for (Customer* c : dirty_) {
-    puts.emplace_back(std::string(kCustomerPrefix) + c->id, encode_customer(*c));
+    puts.emplace_back(std::string(kCustomerPrefix) + c->id, encode_customer(*c, cx));
     c->dirty = false;
   }
   dirty_.clear();
@@ -33,6 +51,11 @@ bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* err
   std::string g;
   g += static_cast<char>(kStateFormat);
   vm::put_u64(g, module_.content_hash);
+  size_t older = 0;
+  for (size_t v = 1; v < versions_.size(); ++v) older += versions_[v]->live > 0;
+  vm::put_varint(g, older);
+  for (size_t v = 1; v < versions_.size(); ++v)
+    if (versions_[v]->live > 0) vm::put_u64(g, versions_[v]->hash());
   vm::put_zigzag(g, clock_);
   vm::put_zigzag(g, now_);
   vm::put_varint(g, instance_seq_);
@@ -41,12 +64,17 @@ bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* err
   vm::put_zigzag(g, pos.out);
   vm::put_zigzag(g, pos.rejects);
   vm::put_varint(g, limit_windows_.size());
-  for (const auto& w : limit_windows_) {
-    vm::put_varint(g, w.size());
-    for (int64_t t : w) vm::put_zigzag(g, t);
+  for (size_t j = 0; j < limit_windows_.size(); ++j) {
+    vm::put_bytes(g, stats_.journeys[j].name);
+    vm::put_varint(g, limit_windows_[j].size());
+    for (int64_t t : limit_windows_[j]) vm::put_zigzag(g, t);
   }
   vm::put_varint(g, schedule_next_.size());
-  for (int64_t t : schedule_next_) vm::put_zigzag(g, t);
+  for (size_t s = 0; s < schedule_next_.size(); ++s) {
+    const ScheduleRef& ref = index_.schedules()[s];
+    put_schedule(g, module_.journeys[ref.journey], ref.trigger);
+    vm::put_zigzag(g, schedule_next_[s]);
+  }
   encode_stats(g, stats_);
   puts.emplace_back(std::string(kEngineKey), std::move(g));
   return store.write(puts, error);
@@ -65,20 +93,29 @@ bool Engine::restore(StateStore& store, Position& pos, bool& fresh, std::string*
     pos = Position{};
     return true;
   }
+  auto fail = [&](std::string message) {
+    if (error) *error = std::move(message);
+    return false;
+  };
   vm::ByteReader r(g);
   if (r.byte() != kStateFormat) r.fail();
-  uint64_t hash = r.u64();
-  if (r.ok() && hash != module_.content_hash) {
-    // Running old instances on their own version is not supported yet (docs/runtime.md).
-    std::string old;
-    bool kept = store.get(module_key(hash), old, nullptr);
-    if (error)
-      *error = fmt::format(
-          "the state was written by module version {:016x}{}, this module is {:016x}: finish that run with its "
-          "module, or start a new state directory",
-          hash, kept ? " (kept in the state)" : "", module_.content_hash);
-    return false;
+  // The versions whose instances are still live: the module of the last run, and older ones.
+  std::vector<uint64_t> hashes{r.u64()};
+  uint64_t older = r.count();
+  for (uint64_t k = 0; k < older && r.ok(); ++k) hashes.push_back(r.u64());
+  if (!r.ok()) return fail("malformed engine record in the state store");
+  for (uint64_t h : hashes) {
+    if (h == module_.content_hash || std::any_of(versions_.begin(), versions_.end(), [&](auto& v) { return v->hash() == h; }))
+      continue;
+    std::string bytes;
+    if (!store.get(module_key(h), bytes, &err))
+      return fail(fmt::format("the state has instances of module version {:016x}, which it does not hold{}", h,
+                              err.empty() ? "" : ": " + err));
+    auto m = std::make_unique<vm::Module>();
+    if (!vm::read_module(bytes, *m, &err, module_key(h))) return fail(err);
+    add_old_version(std::move(m));
   }
+
   clock_ = r.zigzag();
   now_ = r.zigzag();
   instance_seq_ = r.varint();
@@ -87,47 +124,78 @@ bool Engine::restore(StateStore& store, Position& pos, bool& fresh, std::string*
   pos.out = r.zigzag();
   pos.rejects = r.zigzag();
   uint64_t n = r.count();
-  if (n != limit_windows_.size()) r.fail();
-  for (auto& w : limit_windows_) {
+  for (uint64_t k = 0; k < n && r.ok(); ++k) {
+    uint32_t id = journey_id(r.bytes());
+    auto& w = limit_windows_[id];
     w.clear();
-    uint64_t k = r.count();
-    for (uint64_t x = 0; x < k && r.ok(); ++x) w.push_back(r.zigzag());
+    uint64_t times = r.count();
+    for (uint64_t x = 0; x < times && r.ok(); ++x) w.push_back(r.zigzag());
+  }
+  // Schedules: one with the same journey, trigger and definition goes on where it was; a new or
+  // changed one starts at its first due time after the clock (past times are not caught up).
+  for (size_t s = 0; s < schedule_next_.size(); ++s) {
+    const ScheduleRef& ref = index_.schedules()[s];
+    const vm::TriggerDesc& t = module_.journeys[ref.journey].triggers[ref.trigger];
+    int64_t next = t.at_ms;
+    if (next <= now_) {
+      if (t.kind == vm::TriggerKind::kScheduleEvery && t.every_ms > 0) {
+        int64_t ticks = (now_ - t.at_ms) / t.every_ms + 1;
+        next = ticks > (INT64_MAX - t.at_ms) / t.every_ms ? INT64_MAX : t.at_ms + ticks * t.every_ms;
+      } else {
+        next = INT64_MAX;
+      }
+    }
+    schedule_next_[s] = next;
   }
   n = r.count();
-  if (n != schedule_next_.size()) r.fail();
-  for (int64_t& t : schedule_next_) t = r.zigzag();
-  decode_stats(r, stats_);
-  if (!r.ok() || !r.done()) {
-    if (error) *error = "malformed engine record in the state store";
-    return false;
+  for (uint64_t k = 0; k < n && r.ok(); ++k) {
+    std::string name(r.bytes());
+    uint32_t trigger = static_cast<uint32_t>(r.varint());
+    auto kind = static_cast<vm::TriggerKind>(r.byte());
+    int64_t at = r.zigzag(), every = r.zigzag(), next = r.zigzag();
+    for (size_t s = 0; s < schedule_next_.size(); ++s) {
+      const ScheduleRef& ref = index_.schedules()[s];
+      const vm::JourneyDesc& j = module_.journeys[ref.journey];
+      const vm::TriggerDesc& t = j.triggers[ref.trigger];
+      if (j.name == name && ref.trigger == trigger && t.kind == kind && t.at_ms == at && t.every_ms == every)
+        schedule_next_[s] = next;
+    }
   }
+  decode_stats(r, stats_, [&](std::string_view name) { return journey_id(name); });
+  if (!r.ok() || !r.done()) return fail("malformed engine record in the state store");
 
+  CodecContext cx;
+  cx.journey_id = [&](std::string_view name) { return journey_id(name); };
+  cx.slot = [&](uint64_t sig) -> uint32_t {
+    for (uint32_t s = 0; s < slots_.size(); ++s)
+      if (slots_[s].signature == sig) return s;
+    return vm::kNone;
+  };
+  cx.version = [&](uint64_t hash) -> ModuleVersion* {
+    for (auto& v : versions_)
+      if (v->hash() == hash) return v.get();
+    return nullptr;
+  };
   customers_.clear();
   by_order_.clear();
   bool ok = store.scan(
       kCustomerPrefix,
       [&](std::string_view key, std::string_view value) {
         auto c = std::make_unique<Customer>();
-        if (!decode_customer(value, *c, &err) || key.substr(kCustomerPrefix.size()) != c->id) {
+        std::string why;
+        if (!decode_customer(value, *c, cx, &why) || key.substr(kCustomerPrefix.size()) != c->id) {
           err = fmt::format("customer record `{}`: {}", key.substr(kCustomerPrefix.size()),
-                            err.empty() ? "key and id differ" : err);
+                            why.empty() ? "key and id differ" : why);
           return false;
         }
-        for (const auto& inst : c->instances)
-          if (inst->journey >= module_.journeys.size()) {
-            err = fmt::format("customer record `{}`: unknown journey", c->id);
-            return false;
-          }
+        for (auto& inst : c->instances) ++inst->version->live;
         by_order_.push_back(c.get());
         std::string id = c->id;
         customers_.emplace(std::move(id), std::move(c));
         return true;
       },
       &err);
-  if (!ok || !err.empty()) {
-    if (error) *error = err;
-    return false;
-  }
+  if (!ok || !err.empty()) return fail(err);
   std::sort(by_order_.begin(), by_order_.end(), [](const Customer* a, const Customer* b) { return a->order < b->order; });
 
   timers_ = {};

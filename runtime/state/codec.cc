@@ -90,7 +90,7 @@ void decode_event(ByteReader& r, EventRoot& e) {
 
 }  // namespace
 
-std::string encode_customer(const Customer& c) {
+std::string encode_customer(const Customer& c, const CodecContext& cx) {
   std::string out;
   out += static_cast<char>(kStateFormat);
   put_bytes(out, c.id);
@@ -100,14 +100,18 @@ std::string encode_customer(const Customer& c) {
   put_varint(out, c.dedup.hashes().size());
   for (uint64_t h : c.dedup.hashes()) vm::put_u64(out, h);
   put_varint(out, c.dedup.next());
-  put_varint(out, c.aggregates.size());
-  for (const auto& a : c.aggregates) {
-    out += static_cast<char>(a ? 1 : 0);
-    if (a) a->encode(out);
+  size_t aggs = 0;
+  for (const auto& a : c.aggregates) aggs += a ? 1 : 0;
+  put_varint(out, aggs);
+  for (uint32_t slot = 0; slot < c.aggregates.size(); ++slot) {
+    if (!c.aggregates[slot]) continue;
+    vm::put_u64(out, cx.slot_signature(slot));
+    c.aggregates[slot]->encode(out);
   }
   put_varint(out, c.instances.size());
   for (const auto& i : c.instances) {
     put_varint(out, i->seq);
+    vm::put_u64(out, i->vm.module_hash);
     put_varint(out, i->journey);
     put_bytes(out, i->key);
     put_varint(out, i->entry);
@@ -118,7 +122,7 @@ std::string encode_customer(const Customer& c) {
   }
   put_varint(out, c.entries.size());
   for (const auto& [k, e] : c.entries) {
-    put_varint(out, k.first);
+    put_bytes(out, cx.journey_name(k.first));
     put_bytes(out, k.second);
     put_varint(out, e.count);
     put_zigzag(out, e.last);
@@ -130,6 +134,7 @@ std::string encode_customer(const Customer& c) {
   }
   put_varint(out, c.goals.size());
   for (const GoalWindow& g : c.goals) {
+    vm::put_u64(out, g.version->hash());
     put_varint(out, g.journey);
     put_varint(out, g.instance);
     put_zigzag(out, g.entered_at);
@@ -144,7 +149,7 @@ std::string encode_customer(const Customer& c) {
   return out;
 }
 
-bool decode_customer(std::string_view bytes, Customer& c, std::string* error) {
+bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error) {
   ByteReader r(bytes);
   if (r.byte() != kStateFormat) r.fail();
   c.id = r.bytes();
@@ -161,31 +166,40 @@ bool decode_customer(std::string_view bytes, Customer& c, std::string* error) {
   n = r.count();
   c.aggregates.clear();
   for (uint64_t k = 0; k < n && r.ok(); ++k) {
-    c.aggregates.emplace_back();
-    if (r.byte()) {
-      c.aggregates.back() = std::make_unique<AggState>();
-      c.aggregates.back()->decode(r);
-    }
+    uint32_t slot = cx.slot(r.u64());
+    auto st = std::make_unique<AggState>();
+    st->decode(r);
+    if (slot == 0xFFFFFFFF || !r.ok()) continue;  // an aggregate no loaded version keeps
+    if (c.aggregates.size() <= slot) c.aggregates.resize(slot + 1);
+    c.aggregates[slot] = std::move(st);
   }
   n = r.count();
   c.instances.clear();
   for (uint64_t k = 0; k < n && r.ok(); ++k) {
     auto i = std::make_unique<Instance>();
     i->seq = r.varint();
+    uint64_t hash = r.u64();
+    i->version = r.ok() ? cx.version(hash) : nullptr;
     i->journey = static_cast<uint32_t>(r.varint());
+    if (!i->version || i->journey >= i->version->journey_id.size()) {
+      r.fail();
+      if (error && r.ok() == false && !i->version) *error = "an instance of a module version the state does not hold";
+      break;
+    }
+    i->jid = i->version->journey_id[i->journey];
     i->key = r.bytes();
     i->entry = static_cast<uint32_t>(r.varint());
     i->entered_at = r.zigzag();
     i->has_trigger = r.byte() != 0;
     if (i->has_trigger) decode_event(r, i->trigger);
     std::string_view vm_bytes = r.bytes();
-    if (r.ok() && !vm::InstanceState::decode(vm_bytes, i->vm)) r.fail();
+    if (r.ok() && (!vm::InstanceState::decode(vm_bytes, i->vm) || i->vm.module_hash != hash)) r.fail();
     c.instances.push_back(std::move(i));
   }
   n = r.count();
   c.entries.clear();
   for (uint64_t k = 0; k < n && r.ok(); ++k) {
-    uint32_t j = static_cast<uint32_t>(r.varint());
+    uint32_t j = cx.journey_id(r.bytes());
     std::string key(r.bytes());
     EntryRecord e;
     e.count = static_cast<uint32_t>(r.varint());
@@ -204,6 +218,7 @@ bool decode_customer(std::string_view bytes, Customer& c, std::string* error) {
   c.goals.clear();
   for (uint64_t k = 0; k < n && r.ok(); ++k) {
     GoalWindow g;
+    g.version = cx.version(r.u64());
     g.journey = static_cast<uint32_t>(r.varint());
     g.instance = r.varint();
     g.entered_at = r.zigzag();
@@ -216,10 +231,10 @@ bool decode_customer(std::string_view bytes, Customer& c, std::string* error) {
       uint32_t arm = static_cast<uint32_t>(r.varint());
       g.arms.emplace_back(s, arm);
     }
-    c.goals.push_back(std::move(g));
+    if (g.version && g.journey < g.version->journey_id.size()) c.goals.push_back(std::move(g));
   }
   if (!r.ok() || !r.done()) {
-    if (error) *error = "malformed customer record";
+    if (error && error->empty()) *error = "malformed customer record";
     return false;
   }
   return true;
@@ -255,6 +270,7 @@ void encode_stats(std::string& out, const Stats& s) {
     put_varint(out, v);
   put_varint(out, s.journeys.size());
   for (const JourneyStats& j : s.journeys) {
+    put_bytes(out, j.name);
     for (uint64_t v : {j.entered, j.skipped_audience, j.skipped_reentry, j.skipped_limit, j.skipped_key, j.completed,
                        j.exited_step, j.runaway, j.errors, j.suppressed_cap, j.suppressed_quiet, j.no_address,
                        j.deferred})
@@ -263,6 +279,7 @@ void encode_stats(std::string& out, const Stats& s) {
     put_map(out, j.exited_by_rule);
     put_varint(out, j.goals.size());
     for (const GoalStats& g : j.goals) {
+      put_bytes(out, g.event);
       put_varint(out, g.conversions);
       put_map(out, g.by_variant);
     }
@@ -275,13 +292,15 @@ void encode_stats(std::string& out, const Stats& s) {
   }
 }
 
-bool decode_stats(ByteReader& r, Stats& s) {
+bool decode_stats(ByteReader& r, Stats& s, const std::function<uint32_t(std::string_view)>& journey_id) {
   for (uint64_t* v : {&s.lines, &s.blank, &s.accepted, &s.rejected, &s.ignored, &s.duplicates, &s.timers_fired,
                       &s.schedules_fired, &s.dispatched, &s.suppressed})
     *v = r.varint();
   uint64_t n = r.count();
-  if (n != s.journeys.size()) return r.fail(), false;  // a state of another module
-  for (JourneyStats& j : s.journeys) {
+  for (uint64_t k = 0; k < n && r.ok(); ++k) {
+    uint32_t id = journey_id(r.bytes());
+    if (!r.ok() || id >= s.journeys.size()) return r.fail(), false;
+    JourneyStats& j = s.journeys[id];
     for (uint64_t* v : {&j.entered, &j.skipped_audience, &j.skipped_reentry, &j.skipped_limit, &j.skipped_key,
                         &j.completed, &j.exited_step, &j.runaway, &j.errors, &j.suppressed_cap, &j.suppressed_quiet,
                         &j.no_address, &j.deferred})
@@ -289,13 +308,19 @@ bool decode_stats(ByteReader& r, Stats& s) {
     for (uint64_t& v : j.dispatched) v = r.varint();
     read_map(r, j.exited_by_rule);
     uint64_t goals = r.count();
-    if (goals != j.goals.size()) return r.fail(), false;
-    for (GoalStats& g : j.goals) {
-      g.conversions = r.varint();
-      read_map(r, g.by_variant);
+    for (uint64_t g = 0; g < goals && r.ok(); ++g) {
+      std::string event(r.bytes());
+      uint64_t conversions = r.varint();
+      std::map<std::string, uint64_t> by_variant;
+      read_map(r, by_variant);
+      // Counts carry over for a goal the current definition still has at that place.
+      if (g < j.goals.size() && j.goals[g].event == event) {
+        j.goals[g].conversions = conversions;
+        j.goals[g].by_variant = std::move(by_variant);
+      }
     }
     uint64_t steps = r.count();
-    for (uint64_t k = 0; k < steps && r.ok(); ++k) {
+    for (uint64_t k2 = 0; k2 < steps && r.ok(); ++k2) {
       StepStats& st = j.steps[std::string(r.bytes())];
       for (uint64_t* v : {&st.dispatched, &st.suppressed_cap, &st.suppressed_quiet, &st.no_address, &st.deferred})
         *v = r.varint();

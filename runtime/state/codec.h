@@ -6,12 +6,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "runtime/common/doc.h"
 #include "runtime/engine/state.h"
 #include "runtime/engine/stats.h"
+#include "runtime/journeys/version.h"
 #include "vm/bytes.h"
 
 namespace laud::runtime {
@@ -21,10 +23,23 @@ inline constexpr uint8_t kStateFormat = 1;
 void encode_doc(std::string& out, const Doc& d);
 bool decode_doc(vm::ByteReader& r, Doc& d, int depth = 0);
 
-std::string encode_customer(const Customer& c);
-bool decode_customer(std::string_view bytes, Customer& c, std::string* error);
+// How engine-wide numbers appear in the persisted form, where they must survive a change of
+// module: journeys by name, aggregate slots by signature, module versions by content hash.
+struct CodecContext {
+  std::function<std::string_view(uint32_t)> journey_name;  // journey id → name
+  std::function<uint64_t(uint32_t)> slot_signature;        // aggregate slot → signature
+  // Decoding: name → journey id, signature → slot (kNone: dropped), hash → version (null: the
+  // record names a module version the engine does not have: refused).
+  std::function<uint32_t(std::string_view)> journey_id;
+  std::function<uint32_t(uint64_t)> slot;
+  std::function<ModuleVersion*(uint64_t)> version;
+};
 
+std::string encode_customer(const Customer& c, const CodecContext& cx);
+bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
+
+// Stats by journey name: `journey_id` maps (and may add) names when decoding.
 void encode_stats(std::string& out, const Stats& s);
-bool decode_stats(vm::ByteReader& r, Stats& s);
+bool decode_stats(vm::ByteReader& r, Stats& s, const std::function<uint32_t(std::string_view)>& journey_id);
 
 }  // namespace laud::runtime
