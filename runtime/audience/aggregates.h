@@ -4,12 +4,26 @@
 // of the window in time order, one entry per distinct timestamp; past kMaxWindowEntries entries the
 // two oldest are merged (the merged entry leaves the window with its later time), so memory per
 // aggregate is bounded and results are exact until a window holds that many distinct instants.
+//
+// Cost. The state learns which aggregate it serves on its first record() or query() and keeps only
+// what that function needs: a window entry is a time (last), + a count (count), + a number (sum,
+// min, max) or a count and a float sum (avg), in a ring buffer allocated on first use. Queries are
+// answered without walking the window whenever that gives the same bits as the walk:
+// - count and last: a running count and the newest entry;
+// - sum and avg: a running exact integer total while every entry is an integral number small
+//   enough (|x| <= 2^53, and all of them together too) that summing in time order cannot round;
+//   otherwise the walk, done once and cached until an entry is added, changed or evicted;
+// - min and max: a cached result with the time of its entry, updated when an event is recorded
+//   and recomputed only when that entry leaves the window.
+// The cache is valid while nothing changed: eviction (from record() and query(), as before)
+// happens when `now` reaches the oldest entry's time + D, and it clears the cache. Decoded state
+// is kept as decoded until the aggregate is known (decode() is not told which one it is).
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <iterator>
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "vm/bytes.h"
 #include "vm/module.h"
@@ -29,6 +43,7 @@ struct Number {
   vm::Value value() const { return is_float ? vm::Value::floating(f) : vm::Value::integer(i); }
 };
 
+// The persisted form of one window entry (or of the all-time totals): every function's fields.
 struct AggSlot {  // the events of one instant (or a merged run of instants)
   int64_t time = 0;
   int64_t count = 0;
@@ -41,20 +56,71 @@ struct AggSlot {  // the events of one instant (or a merged run of instants)
 
 class AggState {
  public:
+  AggState() = default;
+  ~AggState();
+  AggState(const AggState&) = delete;
+  AggState& operator=(const AggState&) = delete;
+
   // One qualifying event at `time`; `value` is the numeric property (nullptr for count/last or a
   // non-numeric value, which sum/min/max/avg skip).
   void record(const vm::AggregateDesc& d, int64_t time, const vm::Value* value, int64_t now);
   vm::Value query(const vm::AggregateDesc& d, int64_t now);
-  size_t slots() const { return window_.size(); }
+  size_t slots() const;
   // Persisted state (runtime/state): the all-time slot, the latest time and the window.
   void encode(std::string& out) const;
   bool decode(vm::ByteReader& r);
 
  private:
+  struct Decoded;  // what decode() read, until the aggregate is known
+  enum : uint8_t { kFresh = 0xFF, kDecoded = 0xFE };
+  enum : uint8_t { kCacheOk = 1, kSlow = 2 };
+
+  void adopt(const vm::AggregateDesc& d);
+  void adopt_decoded(const Decoded& dec);
+  bool windowed() const { return layout_ < kDecoded && (layout_ & 8); }
+  vm::AggFunc func() const { return static_cast<vm::AggFunc>(layout_ & 7); }
+  bool has_count() const;
+  bool has_value() const;
+  bool has_tag() const;
+
+  // The ring buffer: columns time[cap], count[cap] (count, avg), value bits[cap] + tag[cap]
+  // (sum, min, max; avg keeps its float sum in value bits).
+  size_t pos(size_t k) const { return head_ + k < cap_ ? head_ + k : head_ + k - cap_; }
+  int64_t* times() const { return static_cast<int64_t*>(buf_); }
+  int64_t* counts() const { return times() + cap_; }
+  uint64_t* bits() const { return reinterpret_cast<uint64_t*>(times() + (has_count() ? 2 : 1) * size_t{cap_}); }
+  uint8_t* tags() const { return reinterpret_cast<uint8_t*>(bits() + cap_); }
+  static size_t row_bytes(uint8_t layout);
+  void grow();
+  vm::Value value_at(size_t k) const;
+  void set_value_at(size_t k, const vm::Value& v);
+  AggSlot slot_at(size_t k) const;     // for encode() and the walk
+  void put_slot_at(size_t k, const AggSlot& s);
+
   void evict(const vm::AggregateDesc& d, int64_t now);
-  AggSlot total_;                // without `within`
-  int64_t last_ = INT64_MIN;     // without `within`: latest time
-  std::deque<AggSlot> window_;   // with `within`: sorted by time
+  void pop_front();
+  void insert_at(size_t p, int64_t time);
+  void add_to(size_t k, const vm::Value* v);
+  void merge_oldest();
+  void tally(size_t k, int sign);  // running totals: add (+1) or remove (−1) entry k
+  // The old query: fold the entries <= now in time order; *at = the time of min/max's entry.
+  vm::Value walk(int64_t now, int64_t* at) const;
+
+  uint8_t layout_ = kFresh;  // kFresh, kDecoded, or AggFunc | 8 when windowed
+  uint8_t tag_ = 0;          // without `within`: kind of value_; with: kind of cache_
+  uint8_t flags_ = 0;        // kCacheOk, kSlow (decoded out of order or NaN: always walk)
+  uint16_t head_ = 0, n_ = 0, cap_ = 0;
+  uint16_t n_inexact_ = 0;   // sum/avg entries that are not small integral numbers
+  uint16_t n_float_ = 0;     // sum entries whose sum is a float
+  int64_t count_ = 0;        // count/avg: all-time or running count
+  union {
+    uint64_t value_ = 0;     // without `within`: sum/min/max/fsum bits, or the latest time (last)
+    uint64_t total_;         // with `within`, sum/avg: running total of the small entries (mod 2^64)
+    int64_t cache_time_;     // with `within`, min/max: the time of the entry holding the result
+  };
+  uint64_t abs_total_ = 0;   // with `within`, sum/avg: running total of |small entries|
+  uint64_t cache_ = 0;       // with `within`: cached result bits (kind in tag_)
+  void* buf_ = nullptr;      // the ring (windowed) or a Decoded (kDecoded)
 };
 
 }  // namespace laud::runtime

@@ -1,0 +1,274 @@
+// bench_aggregates.cc — the per-customer state of windowed aggregates (runtime/audience/aggregates.h):
+// the current AggState against the previous implementation (kept below as OldAgg: a std::deque of
+// 80-byte slots, every query a walk over the window), measured in the same run.
+//   BM_Query:  one query of a window of N distinct instants that did not change since the last
+//              query (segments ask before and after every event; most asks see no change).
+//   BM_Stream: the engine's pattern per event: query, record (the clock moves, about one entry
+//              leaves the window), query, query; a steady window of about W entries.
+// Arguments: function (count, sum, min, avg), values (0 ints, 1 money-like floats), N or W.
+// The summary prints ns per operation for both, the ratio, sizeof and heap bytes per state.
+// Build and run in Release: ninja -C build-agg bench_aggregates && build-agg/bench/bench_aggregates
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "bench/capturing_reporter.h"
+#include "runtime/audience/aggregates.h"
+#include "vm/value_ops.h"
+
+// Live heap bytes (malloc_usable_size), for the memory line of the summary. Every form of
+// operator new/delete goes through the two helpers (the benchmark runs on one thread).
+namespace {
+thread_local int64_t t_live_bytes = 0;
+void* tracked_alloc(std::size_t n) {
+  void* p = std::malloc(n ? n : 1);
+  if (!p) throw std::bad_alloc();
+  t_live_bytes += static_cast<int64_t>(malloc_usable_size(p));
+  return p;
+}
+void tracked_free(void* p) noexcept {
+  if (p) t_live_bytes -= static_cast<int64_t>(malloc_usable_size(p));
+  std::free(p);
+}
+}  // namespace
+
+void* operator new(std::size_t n) { return tracked_alloc(n); }
+void* operator new[](std::size_t n) { return tracked_alloc(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n ? n : 1); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n ? n : 1); }
+void operator delete(void* p) noexcept { tracked_free(p); }
+void operator delete[](void* p) noexcept { tracked_free(p); }
+void operator delete(void* p, std::size_t) noexcept { tracked_free(p); }
+void operator delete[](void* p, std::size_t) noexcept { tracked_free(p); }
+
+namespace {
+
+using laud::runtime::AggSlot;
+using laud::runtime::AggState;
+using laud::runtime::kMaxWindowEntries;
+using laud::vm::AggFunc;
+using laud::vm::Value;
+
+// ---------------------------------------------------------------- the previous implementation
+
+class OldAgg {
+ public:
+  void record(const laud::vm::AggregateDesc& d, int64_t time, const Value* value, int64_t now) {
+    bool wants_value = d.func != AggFunc::kCount && d.func != AggFunc::kLast;
+    if (wants_value && !value) return;
+    if (d.within_ms < 0) {
+      total_.add(wants_value ? value : nullptr);
+      if (time > last_) last_ = time;
+      return;
+    }
+    evict(d, now);
+    int64_t edge;
+    if (!__builtin_sub_overflow(now, d.within_ms, &edge) && time <= edge) return;
+    auto it = window_.end();
+    while (it != window_.begin() && std::prev(it)->time > time) --it;
+    if (it != window_.begin() && std::prev(it)->time == time) {
+      std::prev(it)->add(wants_value ? value : nullptr);
+    } else {
+      AggSlot s;
+      s.time = time;
+      s.add(wants_value ? value : nullptr);
+      window_.insert(it, s);
+    }
+    if (window_.size() > kMaxWindowEntries) {
+      AggSlot first = window_.front();
+      window_.pop_front();
+      AggSlot& second = window_.front();
+      first.merge(second);
+      second = first;
+    }
+  }
+  Value query(const laud::vm::AggregateDesc& d, int64_t now) {
+    AggSlot acc;
+    int64_t latest = INT64_MIN;
+    if (d.within_ms < 0) {
+      acc = total_;
+      latest = last_;
+    } else {
+      evict(d, now);
+      for (const AggSlot& s : window_) {
+        if (s.time > now) break;
+        acc.merge(s);
+        latest = s.time;
+      }
+    }
+    switch (d.func) {
+      case AggFunc::kCount: return Value::integer(acc.count);
+      case AggFunc::kSum: return acc.sum.value();
+      case AggFunc::kMin: return acc.min;
+      case AggFunc::kMax: return acc.max;
+      case AggFunc::kAvg: return acc.count == 0 ? Value() : Value::floating(acc.fsum / static_cast<double>(acc.count));
+      case AggFunc::kLast: return latest == INT64_MIN ? Value() : Value::time(latest);
+    }
+    return Value();
+  }
+
+ private:
+  void evict(const laud::vm::AggregateDesc& d, int64_t now) {
+    int64_t edge;
+    if (__builtin_sub_overflow(now, d.within_ms, &edge)) return;
+    while (!window_.empty() && window_.front().time <= edge) window_.pop_front();
+  }
+  AggSlot total_;
+  int64_t last_ = INT64_MIN;
+  std::deque<AggSlot> window_;
+};
+
+// ---------------------------------------------------------------- inputs
+
+constexpr AggFunc kFuncs[] = {AggFunc::kCount, AggFunc::kSum, AggFunc::kMin, AggFunc::kAvg};
+constexpr const char* kMixes[] = {"ints", "floats"};
+
+laud::vm::AggregateDesc desc(int func, int64_t within) {
+  laud::vm::AggregateDesc d;
+  d.func = kFuncs[func];
+  d.event = "purchase";
+  if (d.func != AggFunc::kCount) d.property = {"amount"};
+  d.within_ms = within;
+  return d;
+}
+
+std::vector<Value> values(int mix, size_t n) {
+  std::vector<Value> v;
+  uint64_t s = 12345;
+  for (size_t k = 0; k < n; ++k) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    auto x = static_cast<int64_t>((s >> 33) % 10000);
+    v.push_back(mix == 0 ? Value::integer(x) : Value::floating(static_cast<double>(x) / 100.0));
+  }
+  return v;
+}
+
+constexpr int64_t kT0 = 1'796'119'200'000;
+constexpr int kBatch = 256;  // operations per benchmark iteration
+
+void set_counters(benchmark::State& state, int ops_per_batch) {
+  state.counters["per_op"] = benchmark::Counter(ops_per_batch, benchmark::Counter::kIsIterationInvariantRate |
+                                                                   benchmark::Counter::kInvert);
+}
+
+// One query of an unchanged window of N distinct instants (1 ms apart; the window is 1 day).
+template <class Impl>
+void BM_Query(benchmark::State& state) {
+  int func = static_cast<int>(state.range(0)), mix = static_cast<int>(state.range(1));
+  auto n = static_cast<size_t>(state.range(2));
+  laud::vm::AggregateDesc d = desc(func, 86'400'000);
+  std::vector<Value> v = values(mix, n);
+  Impl agg;
+  for (size_t k = 0; k < n; ++k) agg.record(d, kT0 + static_cast<int64_t>(k), &v[k], kT0 + static_cast<int64_t>(k));
+  int64_t now = kT0 + static_cast<int64_t>(n);
+  for (auto _ : state) {
+    for (int k = 0; k < kBatch; ++k) {
+      Value r = agg.query(d, now);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  set_counters(state, kBatch);
+}
+
+// The engine's pattern per event: query, record, query, query; one event per ms, window W ms.
+template <class Impl>
+void BM_Stream(benchmark::State& state) {
+  int func = static_cast<int>(state.range(0)), mix = static_cast<int>(state.range(1));
+  int64_t w = state.range(2);
+  laud::vm::AggregateDesc d = desc(func, w);
+  std::vector<Value> v = values(mix, 4096);
+  Impl agg;
+  int64_t now = kT0;
+  size_t i = 0;
+  for (int64_t k = 0; k < 2 * w; ++k, ++now) agg.record(d, now, &v[i++ & 4095], now);  // steady state
+  for (auto _ : state) {
+    for (int k = 0; k < kBatch; ++k, ++now) {
+      Value a = agg.query(d, now);
+      agg.record(d, now, &v[i++ & 4095], now);
+      Value b = agg.query(d, now);
+      Value c = agg.query(d, now);
+      benchmark::DoNotOptimize(a);
+      benchmark::DoNotOptimize(b);
+      benchmark::DoNotOptimize(c);
+    }
+  }
+  set_counters(state, kBatch);
+}
+
+void query_args(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"func", "values", "n"});
+  for (int f = 0; f < 4; ++f)
+    for (int m = 0; m < 2; ++m)
+      for (int n : {16, 1024}) b->Args({f, m, n});
+}
+void stream_args(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"func", "values", "w"});
+  for (int f = 0; f < 4; ++f)
+    for (int m = 0; m < 2; ++m)
+      for (int w : {16, 256}) b->Args({f, m, w});
+}
+
+BENCHMARK(BM_Query<OldAgg>)->Name("BM_QueryOld")->Apply(query_args);
+BENCHMARK(BM_Query<AggState>)->Name("BM_QueryNew")->Apply(query_args);
+BENCHMARK(BM_Stream<OldAgg>)->Name("BM_StreamOld")->Apply(stream_args);
+BENCHMARK(BM_Stream<AggState>)->Name("BM_StreamNew")->Apply(stream_args);
+
+// Heap bytes of one state holding a window of n entries (after the steady state of BM_Stream).
+template <class Impl>
+int64_t heap_bytes(int func, int64_t n) {
+  laud::vm::AggregateDesc d = desc(func, n);
+  std::vector<Value> v = values(1, 64);
+  int64_t before = t_live_bytes;
+  auto agg = std::make_unique<Impl>();
+  for (int64_t k = 0; k < 2 * n; ++k) agg->record(d, kT0 + k, &v[static_cast<size_t>(k) & 63], kT0 + k);
+  return t_live_bytes - before;
+}
+
+void print_summary(const laud::bench::CapturingReporter& rep) {
+  std::cout.flush();
+  std::printf("\n%-7s %-6s %6s   %12s %12s %8s\n", "func", "values", "n/w", "old ns/op", "new ns/op", "old/new");
+  for (const char* kind : {"Query", "Stream"}) {
+    std::printf("%s:\n", kind);
+    for (int f = 0; f < 4; ++f)
+      for (int m = 0; m < 2; ++m)
+        for (int n : std::string(kind) == "Query" ? std::vector<int>{16, 1024} : std::vector<int>{16, 256}) {
+          char args[96];
+          std::snprintf(args, sizeof args, "/func:%d/values:%d/%s:%d", f, m, std::string(kind) == "Query" ? "n" : "w", n);
+          double o = rep.median(std::string("BM_") + kind + "Old" + args), w = rep.median(std::string("BM_") + kind + "New" + args);
+          if (o <= 0 || w <= 0) continue;
+          std::printf("%-7s %-6s %6d   %12.1f %12.1f %7.1fx\n", std::string(laud::vm::agg_func_name(kFuncs[f])).c_str(),
+                      kMixes[m], n, o, w, o / w);
+        }
+  }
+  std::printf("\nsizeof: old state %zu bytes, new AggState %zu bytes\n", sizeof(OldAgg), sizeof(AggState));
+  std::printf("heap bytes per state (make_unique + its window) by window entries:\n");
+  for (int f = 0; f < 4; ++f)
+    for (int64_t n : {0, 1, 16, 256, 1024})
+      std::printf("  %-5s %5lld entries: old %7lld, new %7lld\n", std::string(laud::vm::agg_func_name(kFuncs[f])).c_str(),
+                  static_cast<long long>(n), static_cast<long long>(heap_bytes<OldAgg>(f, n)),
+                  static_cast<long long>(heap_bytes<AggState>(f, n)));
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  laud::bench::CapturingReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                                                : benchmark::ConsoleReporter::OO_Tabular,
+                                          "per_op", 1e9);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  print_summary(reporter);
+  benchmark::Shutdown();
+  return 0;
+}
