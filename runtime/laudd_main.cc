@@ -77,17 +77,31 @@ int run(const RunArgs& a) {
   if (!reader.open(a.events, &error)) return fail(error);
   if (!fresh && !reader.skip_to(pos.input_offset, pos.input_line))
     return fail(a.events + ": shorter than the input the state in " + a.state + " has consumed");
+  uint64_t consumed = 0, consumed_lines = 0;  // input processed so far (the position of a checkpoint)
+  if (!fresh) {
+    consumed = pos.input_offset;
+    consumed_lines = pos.input_line;
+  }
 
   auto checkpoint = [&]() -> bool {
     if (!out.flush() || (rejects && !rejects->flush())) return false;
     if (!store) return true;
-    runtime::Position p{reader.offset(), reader.line_number(), out.position(), rejects ? rejects->position() : -1};
+    runtime::Position p{consumed, consumed_lines, out.position(), rejects ? rejects->position() : -1};
     return engine.checkpoint(*store, p, &error);
   };
   std::string_view line;
   uint64_t since_checkpoint = 0;
   while (reader.next(line)) {
+    if (store && !reader.terminated()) {
+      // With --state the input may still be growing: a last line without its newline is left for
+      // the next run (which reads it whole) instead of being consumed half-written.
+      fmt::print(stderr, "laudd: warning: {}: line {} has no newline yet; left for the next run\n", a.events,
+                 reader.line_number());
+      break;
+    }
     engine.process_line(line, reader.line_number());
+    consumed = reader.offset();
+    consumed_lines = reader.line_number();
     if (store && ++since_checkpoint == kCheckpointLines) {
       since_checkpoint = 0;
       if (!checkpoint()) return fail("checkpoint: " + error);

@@ -74,6 +74,24 @@ int64_t quiet_end(int64_t t_ms, int32_t start, int32_t end, std::string_view zon
   int32_t m = local_minutes(t_ms, zone_name);
   bool quiet = start < end ? (m >= start && m < end) : (m >= start || m < end);
   if (!quiet) return -1;
+  // The first instant after t whose local time is `end`. Unlike `wait until HH:MM` (first
+  // occurrence), an ambiguous end counts at both occurrences: quiet hours that began in the
+  // repeated hour end at its second pass (01:10 EST on a fall-back night → 01:30 EST, not tomorrow).
+  const date::time_zone* zone = find_zone(zone_name);
+  date::local_days today = date::floor<date::days>(to_local(zone, t_ms));
+  for (int i = 0; i <= 2; ++i) {
+    LocalMs local = LocalMs(today + date::days(i)) + minutes(end);
+    date::local_info info = zone->get_info(date::floor<std::chrono::seconds>(local));
+    if (info.result == date::local_info::ambiguous) {
+      for (auto offset : {info.first.offset, info.second.offset}) {
+        int64_t x = (SysMs(local.time_since_epoch()) - offset).time_since_epoch().count();
+        if (x > t_ms) return x;
+      }
+      continue;
+    }
+    int64_t x = to_instant(zone, local).time_since_epoch().count();
+    if (x > t_ms) return x;
+  }
   return next_local_time(t_ms, end, 0, zone_name);
 }
 

@@ -66,5 +66,16 @@ TEST(QuietHours, InAZone) {
   EXPECT_EQ(local_minutes(t("2026-11-26T14:00:00Z"), "Asia/Tokyo"), 23 * 60);
 }
 
+TEST(QuietHours, AmbiguousEndCountsAtBothOccurrences) {
+  // 2026-11-01 in New York: 01:00–02:00 happens twice (EDT, then EST). Quiet 01:00–01:30.
+  const int s = 60, e = 90;
+  // First pass, 01:10 EDT (05:10Z): ends at 01:30 EDT (05:30Z).
+  EXPECT_EQ(text(quiet_end(t("2026-11-01T05:10:00Z"), s, e, "America/New_York")), "2026-11-01T05:30:00Z");
+  // Second pass, 01:10 EST (06:10Z): ends at 01:30 EST (06:30Z), not the next night.
+  EXPECT_EQ(text(quiet_end(t("2026-11-01T06:10:00Z"), s, e, "America/New_York")), "2026-11-01T06:30:00Z");
+  // Between the passes (01:40 EDT, 05:40Z) it is not quiet.
+  EXPECT_EQ(quiet_end(t("2026-11-01T05:40:00Z"), s, e, "America/New_York"), -1);
+}
+
 }  // namespace
 }  // namespace laud::vm

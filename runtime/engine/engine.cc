@@ -42,6 +42,7 @@ Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects
     slots_.push_back({&module.aggregates[a], current_, aggregate_signature(module, a)});
   map_version(*current_);
   limit_windows_.resize(module.journeys.size());
+  tried_.assign(module.journeys.size(), 0);
   for (const ScheduleRef& s : index_.schedules()) {
     const vm::TriggerDesc& t = module.journeys[s.journey].triggers[s.trigger];
     schedule_next_.push_back(t.at_ms);
@@ -161,7 +162,9 @@ void Engine::fire_timers_through(int64_t t) {
       fire_schedule(tm);
     } else {
       Instance* inst = tm.customer->instance(tm.instance);
-      if (inst && inst->timer_token == tm.token) {
+      if (!inst || inst->timer_token != tm.token) {
+        if (stale_timers_ > 0) --stale_timers_;
+      } else {
         ++stats_.timers_fired;
         mark_dirty(*tm.customer);
         inst->timer_token = 0;
@@ -190,8 +193,30 @@ void Engine::fire_schedule(const Timer& tm) {
 }
 
 void Engine::set_timer(Customer& c, Instance& inst) {
+  if (inst.timer_token != 0) drop_timer(inst);
   inst.timer_token = ++timer_token_;
   timers_.push({inst.vm.wait.until, 1, inst.seq, inst.timer_token, &c, inst.seq});
+}
+
+// A timer entry that will never fire stays in the heap until its due time; when such entries
+// are the majority, the heap is rebuilt without them (memory stays proportional to live timers).
+void Engine::drop_timer(Instance& inst) {
+  if (inst.timer_token == 0) return;
+  inst.timer_token = 0;
+  if (++stale_timers_ < 4096 || stale_timers_ * 2 < timers_.size()) return;
+  std::vector<Timer> live;
+  live.reserve(timers_.size() - stale_timers_);
+  while (!timers_.empty()) {
+    const Timer& t = timers_.top();
+    if (t.cls == 0) {
+      live.push_back(t);
+    } else if (Instance* i = t.customer->instance(t.instance); i && i->timer_token == t.token) {
+      live.push_back(t);
+    }
+    timers_.pop();
+  }
+  timers_ = decltype(timers_)(std::greater<Timer>(), std::move(live));
+  stale_timers_ = 0;
 }
 
 // ---------------------------------------------------------------- one event
@@ -236,6 +261,7 @@ void Engine::process_event(Event& ev) {
   if (!c.goals.empty()) check_goals(c, root);
   check_exits(c, root, routes);
   if ((routes && routes->wait_branches) || versions_.size() > 1) resume_waiting(c, root);
+  std::fill(tried_.begin(), tried_.end(), 0);
   if (routes && !routes->entries.empty()) try_entries(c, root, routes);
   if (!before.empty()) enter_segment_flips(c, root, before);
   graveyard_.clear();
@@ -295,8 +321,10 @@ void Engine::check_goals(Customer& c, const EventRoot& e) {
     for (uint32_t g = 0; g < j.goals.size(); ++g) {
       const vm::GoalDesc& gd = j.goals[g];
       if (gd.event != e.name || (g < w.converted.size() && w.converted[g])) continue;
-      if (e.time < w.entered_at || e.time - w.entered_at > gd.within_ms) continue;
-      Scope scope(*this, {&c, nullptr, &e, nullptr, &v});
+      // Performed within D of entry (by its timestamp), and seen while the window is open (by the
+      // clock): a late event that arrives after the window closed does not convert.
+      if (e.time < w.entered_at || e.time - w.entered_at > gd.within_ms || now_ - w.entered_at > gd.within_ms) continue;
+      Scope scope(*this, {&c, nullptr, &e, w.has_trigger ? &w.trigger : nullptr, &v});
       if (!predicate(gd.where_fn)) continue;
       if (w.converted.size() <= g) w.converted.resize(j.goals.size(), 0);
       w.converted[g] = 1;
@@ -362,15 +390,14 @@ void Engine::resume_waiting(Customer& c, const EventRoot& e) {
         if (w.branches[b].event == e.name && v.interp->branch_matches(inst->vm, b, *host_)) branch = b;
     }
     if (!branch) continue;
-    inst->timer_token = 0;
+    drop_timer(*inst);
     run(c, *inst, vm::Resume{vm::Resume::kBranch, *branch}, &e);
   }
 }
 
 void Engine::try_entries(Customer& c, const EventRoot& e, const EventRoutes* routes) {
-  uint32_t last_tried = vm::kNone;
   for (const JourneyRef& r : routes->entries) {
-    if (r.journey == last_tried) continue;  // several `on E` lines: one attempt per event
+    if (tried_[r.journey]) continue;  // several `on E` lines: one attempt per event
     const vm::TriggerDesc& t = module_.journeys[r.journey].triggers[r.item];
     bool match;
     {
@@ -378,7 +405,7 @@ void Engine::try_entries(Customer& c, const EventRoot& e, const EventRoutes* rou
       match = predicate(t.where_fn);
     }
     if (!match) continue;
-    last_tried = r.journey;
+    tried_[r.journey] = 1;
     try_enter(c, r.journey, &e);
   }
 }
@@ -396,7 +423,8 @@ void Engine::enter_segment_flips(Customer& c, const EventRoot& e, const std::vec
   const auto& segs = index_.enter_segments();
   for (const EnterRoute& r : index_.enter_routes()) {
     size_t k = std::find(segs.begin(), segs.end(), r.segment) - segs.begin();
-    if (before[k] || !after[k]) continue;
+    if (before[k] || !after[k] || tried_[r.journey]) continue;  // one attempt per journey and event (steps 4–5)
+    tried_[r.journey] = 1;
     try_enter(c, r.journey, &e);
   }
 }
@@ -484,7 +512,12 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   }
   inst->vm.journey = journey;
   if (!j.goals.empty()) {
+    std::erase_if(c.goals, [&](const GoalWindow& w) { return w.deadline < now_; });
     GoalWindow g;
+    if (trigger) {
+      g.has_trigger = true;
+      copy_trigger(*trigger, j, g.trigger);
+    }
     g.version = current_;
     g.journey = journey;
     g.instance = inst->seq;
@@ -524,6 +557,7 @@ void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const Ev
 void Engine::end_instance(Customer& c, Instance& inst) {
   auto it = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& p) { return p.get() == &inst; });
   if (it == c.instances.end()) return;
+  drop_timer(inst);
   --inst.version->live;
   c.instances.erase(it);
 }

@@ -126,6 +126,7 @@ class Engine {
   void map_version(ModuleVersion& v);
   uint32_t journey_id(std::string_view name);
   void set_timer(Customer& c, Instance& inst);
+  void drop_timer(Instance& inst);
   void mark_dirty(Customer& c) {
     if (!c.dirty) {
       c.dirty = true;
@@ -163,10 +164,12 @@ class Engine {
   std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
   std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
   std::vector<Customer*> dirty_;
+  std::vector<uint8_t> tried_;  // per journey: an entry was tried during this event (steps 4–5)
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;
   uint64_t timer_token_ = 0;
+  size_t stale_timers_ = 0;  // heap entries whose instance moved on
   bool module_saved_ = false;
   Event scratch_event_;
   std::string line_buffer_;

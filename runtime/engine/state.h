@@ -55,6 +55,8 @@ struct GoalWindow {
   int64_t deadline = 0;     // entered_at + the longest `within` of the journey's goals
   std::vector<uint8_t> converted;  // [g] != 0: goal g already converted for this entry
   std::vector<std::pair<uint32_t, uint32_t>> arms;  // (split, arm) taken by the instance
+  bool has_trigger = false;
+  EventRoot trigger;  // for a goal `where` that reads `trigger` (the instance may have ended)
 };
 
 struct SentTime {

@@ -2,6 +2,8 @@
 // `properties`/`traits` (object or null), `timestamp` (RFC 3339; null = missing), `messageId`.
 #include "runtime/ingress/decode.h"
 
+#include <cmath>
+
 #include "vm/text_form.h"
 #include "vm/time_text.h"
 
@@ -32,6 +34,14 @@ std::optional<std::string> user_id(const element* e, bool& bad) {
     }
     case element_type::INT64: return std::string(vm::int_text(int64_t(e->get_int64())).view());
     case element_type::UINT64: return std::to_string(uint64_t(e->get_uint64()));
+    case element_type::DOUBLE: {
+      // JSON has one number type: an integral value in the int64 range is an integer (`2.0`, `1e3`).
+      double d = e->get_double();
+      if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+        return std::string(vm::int_text(static_cast<int64_t>(d)).view());
+      bad = true;
+      return std::nullopt;
+    }
     default: bad = true; return std::nullopt;
   }
 }

@@ -177,8 +177,19 @@ TEST_F(decode_test, NoUserIdIsARejectNamingTheFields) {
   EXPECT_NE(r.find("userId"), std::string::npos) << r;
 }
 
+TEST_F(decode_test, IntegralFloatIdsAreIntegers) {
+  // JSON has one number type (§3): 2.0 and 1e3 are the integers 2 and 1000.
+  for (auto [v, id] : {std::pair<std::string_view, std::string_view>{"2.0", "2"}, {"1e3", "1000"}, {"-4.0", "-4"}}) {
+    Result r = decode(std::string(R"({"type":"track","userId":)") + std::string(v) +
+                      R"(,"event":"e","timestamp":"2026-12-01T10:00:00Z","messageId":5.0})");
+    ASSERT_EQ(r.kind, Decoded::kEvent) << r.reason;
+    EXPECT_EQ(r.event.customer, id);
+    EXPECT_EQ(r.event.message_id, "5");
+  }
+}
+
 TEST_F(decode_test, EmptyFloatBoolAndOtherIdsAreRejected) {
-  for (std::string_view v : {R"("")", "1.5", "2.0", "1e3", "true", "false", "[1]", R"({"id":1})"}) {
+  for (std::string_view v : {R"("")", "1.5", "1e300", "true", "false", "[1]", R"({"id":1})"}) {
     std::string line =
         std::string(R"({"type":"track","userId":)") + std::string(v) + R"(,"event":"e","timestamp":"2026-12-01T10:00:00Z"})";
     std::string r = reject(line);

@@ -52,6 +52,7 @@ bool LineReader::next(std::string_view& line) {
       line = std::string_view(start, len);
       begin_ += len + 1;
       offset_ += len + 1;
+      terminated_ = true;
       break;
     }
     if (!fill()) {
@@ -59,6 +60,7 @@ bool LineReader::next(std::string_view& line) {
       line = std::string_view(buf_.data() + begin_, end_ - begin_);
       offset_ += end_ - begin_;
       begin_ = end_;
+      terminated_ = false;
       break;
     }
   }

@@ -17,6 +17,7 @@ class LineReader {
   // The next line without its newline (and without a trailing '\r'); false at the end.
   bool next(std::string_view& line);
   uint64_t line_number() const { return line_number_; }
+  bool terminated() const { return terminated_; }  // the last line returned ended with a newline
   uint64_t offset() const { return offset_; }  // bytes consumed, through the last line returned
   bool failed() const { return failed_; }
   // Skips input up to byte `offset` (a line boundary recorded earlier); false if the input is shorter.
@@ -28,7 +29,7 @@ class LineReader {
   bool owned_ = false;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
-  bool eof_ = false, failed_ = false;
+  bool eof_ = false, failed_ = false, terminated_ = true;
   uint64_t line_number_ = 0, offset_ = 0;
 };
 

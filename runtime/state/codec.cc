@@ -145,6 +145,8 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
       put_varint(out, s);
       put_varint(out, a);
     }
+    out += static_cast<char>(g.has_trigger ? 1 : 0);
+    if (g.has_trigger) encode_event(out, g.trigger);
   }
   return out;
 }
@@ -231,6 +233,8 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
       uint32_t arm = static_cast<uint32_t>(r.varint());
       g.arms.emplace_back(s, arm);
     }
+    g.has_trigger = r.byte() != 0;
+    if (g.has_trigger) decode_event(r, g.trigger);
     if (g.version && g.journey < g.version->journey_id.size()) c.goals.push_back(std::move(g));
   }
   if (!r.ok() || !r.done()) {
