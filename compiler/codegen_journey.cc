@@ -220,8 +220,15 @@ class BodyGen {
         parts.push_back(key && key->kind == vm::Kind::kString ? key->s : std::string());
       }
     }
+    // Keys joined by `.`; a `.` or `\` inside a key is escaped with `\` (docs/bytecode.md).
     std::string path;
-    for (auto p = parts.rbegin(); p != parts.rend(); ++p) path += (path.empty() ? "" : ".") + *p;
+    for (auto p = parts.rbegin(); p != parts.rend(); ++p) {
+      if (p != parts.rbegin()) path += '.';
+      for (char ch : *p) {
+        if (ch == '.' || ch == '\\') path += '\\';
+        path += ch;
+      }
+    }
     Reg r = s.value ? f_->reg_of(*s.value) : f_->alloc();
     f_->emit(Instr::abx(Op::SETTRAIT, static_cast<uint16_t>(r), g_.string_constant(path)));
   }

@@ -14,13 +14,37 @@ void merge_traits(Doc& traits, Doc& incoming, Graveyard& graveyard) {
   }
 }
 
+namespace {
+
+// The next key of a SETTRAIT path (keys joined by `.`, `.` and `\` inside a key escaped by `\`);
+// removes it and its separator from `path`. Sets `last` when no key follows.
+std::string next_key(std::string_view& path, bool& last) {
+  std::string key;
+  size_t i = 0;
+  for (; i < path.size(); ++i) {
+    char ch = path[i];
+    if (ch == '\\' && i + 1 < path.size()) {
+      key += path[++i];
+    } else if (ch == '.') {
+      break;
+    } else {
+      key += ch;
+    }
+  }
+  last = i >= path.size();
+  path.remove_prefix(last ? path.size() : i + 1);
+  return key;
+}
+
+}  // namespace
+
 void set_trait_path(Doc& traits, std::string_view path, Doc value, Graveyard& graveyard) {
   if (!traits.is_object()) traits = Doc::object();
   Doc* node = &traits;
   for (;;) {
-    size_t dot = path.find('.');
-    std::string_view head = path.substr(0, dot);
-    if (dot == std::string_view::npos) {
+    bool last = false;
+    std::string head = next_key(path, last);
+    if (last) {
       if (value.type == Doc::Type::kNull)
         graveyard.keep(node->erase(head));
       else
@@ -37,7 +61,6 @@ void set_trait_path(Doc& traits, std::string_view path, Doc value, Graveyard& gr
       graveyard.keep(node->put(head, next->clone()));
     }
     node = node->find(head);
-    path.remove_prefix(dot + 1);
   }
 }
 

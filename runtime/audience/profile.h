@@ -11,8 +11,8 @@ namespace laud::runtime {
 
 void merge_traits(Doc& traits, Doc& incoming, Graveyard& graveyard);
 
-// `path` is the dotted path under `customer` ("tier", "address.city"). Intermediate members that
-// are missing or not objects become objects.
+// `path` is the dotted path under `customer` as SETTRAIT holds it ("tier", "address.city";
+// `a\.b` is the one key `a.b`). Intermediate members that are missing or not objects become objects.
 void set_trait_path(Doc& traits, std::string_view path, Doc value, Graveyard& graveyard);
 
 }  // namespace laud::runtime

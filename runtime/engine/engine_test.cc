@@ -1244,10 +1244,6 @@ journey j {
 }
 
 TEST(engine_test, SetOfAKeyWithADot) {
-  GTEST_SKIP() << "BUG: `set customer[\"a.b\"] = 1` writes the nested path customer.a.b (SETTRAIT's path is "
-                  "split on '.' by set_trait_path), so customer[\"a.b\"] stays null: journey "
-                  "`j { on ping  set customer[\"a.b\"] = 1  x: send push \"x\" with { v: customer[\"a.b\"], "
-                  "w: customer.a.b } }` dispatches vars {\"v\":null,\"w\":1}.";
   Mod m = build(R"(
 journey j {
   on ping

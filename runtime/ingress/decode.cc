@@ -66,13 +66,56 @@ struct Fields {
 
 const element* ptr(const std::optional<element>& e) { return e ? &*e : nullptr; }
 
+// simdjson refuses integer literals beyond 64 bits; JSON numbers are doubles (§3), so such a
+// literal is rewritten as a float (`…0` → `…0.0`) and the line parsed again. Returns false when
+// the line has no such literal (the number error was something else: out of the double range).
+bool widen_big_integers(std::string_view line, std::string& out) {
+  out.clear();
+  bool in_string = false, changed = false;
+  for (size_t i = 0; i < line.size();) {
+    char ch = line[i];
+    if (in_string) {
+      out += ch;
+      if (ch == '\\' && i + 1 < line.size()) out += line[++i];
+      else if (ch == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (ch == '"') {
+      in_string = true;
+      out += ch;
+      ++i;
+      continue;
+    }
+    if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      size_t j = i + (ch == '-');
+      size_t digits = 0;
+      while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j, ++digits;
+      bool integer = j >= line.size() || (line[j] != '.' && line[j] != 'e' && line[j] != 'E');
+      out.append(line.substr(i, j - i));
+      if (integer && digits > 19) {
+        out += ".0";
+        changed = true;
+      }
+      i = j;
+      continue;
+    }
+    out += ch;
+    ++i;
+  }
+  return changed;
+}
+
 }  // namespace
 
 Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arrival_ms, Event& event,
                              std::string& reason) {
   if (is_blank(line)) return Decoded::kBlank;
   element root;
-  if (auto err = parser_.parse(line.data(), line.size(), true).get(root)) {
+  auto err = parser_.parse(line.data(), line.size(), true).get(root);
+  if (err == simdjson::NUMBER_ERROR && widen_big_integers(line, widened_))
+    err = parser_.parse(widened_.data(), widened_.size(), true).get(root);
+  if (err) {
     reason = std::string("bad JSON: ") + simdjson::error_message(err);
     return Decoded::kReject;
   }

@@ -28,6 +28,7 @@ class EventDecoder {
 
  private:
   simdjson::dom::parser parser_;
+  std::string widened_;  // a line whose 64-bit-overflowing integers were rewritten as floats
 };
 
 }  // namespace laud::runtime

@@ -305,12 +305,6 @@ TEST_F(decode_test, NumbersOutsideTheDoubleRangeAreRejects) {
 }
 
 TEST_F(decode_test, IntegersBeyondUint64AreFloatsNotRejects) {
-  GTEST_SKIP() << "BUG: an integer literal beyond the uint64 range but well inside the double range is "
-                  "rejected as `bad JSON: Problem while parsing a number` (simdjson's big-integer error): "
-                  R"({"type":"track","userId":"u","event":"e","timestamp":"2026-12-01T10:00:00Z",)"
-                  R"("properties":{"x":99999999999999999999}} is a reject, while the same value written )"
-                  "1e20 is accepted as a float (§3: not integral-in-range → float; §13 rejects only numbers "
-                  "outside the double range).";
   // 1e20 written as an integer is well inside the double range (§13 rejects only numbers outside it).
   Result r = decode(track(R"(,"properties":{"x":99999999999999999999,"y":-99999999999999999999})"));
   ASSERT_EQ(r.kind, Decoded::kEvent) << r.reason;
@@ -449,6 +443,28 @@ TEST_F(decode_test, DecoderIsReusableAfterRejects) {
   std::string buf = track("") + "GARBAGE";
   Event e2 = accept(std::string_view(buf).substr(0, buf.size() - 7));
   EXPECT_EQ(e2.customer, "u1");
+}
+
+}  // namespace
+}  // namespace laud::runtime
+
+namespace laud::runtime {
+namespace {
+
+TEST(decode_big_integers, OnlyNumbersOutsideStringsAreWidened) {
+  EventDecoder d;
+  Event e;
+  std::string reason;
+  std::string line = R"({"type":"track","userId":"u","event":"e","timestamp":"2026-12-01T10:00:00Z",)"
+                     R"("properties":{"s":"12345678901234567890123 \" 99999999999999999999","n":123456789012345678901234}})";
+  ASSERT_EQ(d.decode(line, std::nullopt, e, reason), Decoded::kEvent) << reason;
+  EXPECT_EQ(e.properties.find("s")->s, "12345678901234567890123 \" 99999999999999999999");
+  EXPECT_EQ(e.properties.find("n")->type, Doc::Type::kFloat);
+  EXPECT_EQ(e.properties.find("n")->f, 123456789012345678901234.0);
+  // Out of the double range stays a reject, big integers or not.
+  std::string big = R"({"type":"track","userId":"u","event":"e","timestamp":"2026-12-01T10:00:00Z",)"
+                    R"("properties":{"n":1e400,"m":99999999999999999999}})";
+  EXPECT_EQ(d.decode(big, std::nullopt, e, reason), Decoded::kReject);
 }
 
 }  // namespace
