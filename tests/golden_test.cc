@@ -18,6 +18,7 @@
 #include "compiler/driver.h"
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
+#include "tests/support/modules.h"
 #include "vm/disasm.h"
 #include "vm/module_format.h"
 #include "vm/time_text.h"
@@ -167,14 +168,10 @@ INSTANTIATE_TEST_SUITE_P(Golden, DisassemblyGolden, testing::ValuesIn(list_cases
 // Compiles a case's files and round-trips the module through its file format, as laudd loads it.
 bool build_module(const std::vector<fs::path>& files, const fs::path& base, laud::vm::Module& out,
                   std::string& error) {
-  Compilation c;
-  for (const fs::path& f : files) add_source(c, fs::relative(f, base).generic_string(), read_file(f));
-  laud::vm::Module m;
-  if (!laud::compiler::compile(c, m)) {
-    error = c.diags.render_text();
-    return false;
-  }
-  return laud::vm::read_module(laud::vm::write_module(m), out, &error);
+  laud::testing::SourceFiles sources;
+  for (const fs::path& f : files) sources.emplace_back(fs::relative(f, base).generic_string(), read_file(f));
+  std::string bytes = laud::testing::compile_module_bytes(sources, &error);
+  return !bytes.empty() && laud::vm::read_module(bytes, out, &error);
 }
 
 struct RunOutput {

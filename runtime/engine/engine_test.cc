@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/codegen.h"
+#include "tests/support/modules.h"
 #include "compiler/driver.h"
 #include "runtime/dispatch/sink.h"
 #include "vm/module_format.h"
@@ -41,13 +41,11 @@ struct Mod {
 
 // Compiles the sources as one module and round-trips it through the file format, as laudd loads it.
 Mod build(const std::vector<std::pair<std::string, std::string>>& files) {
-  compiler::Compilation c;
-  for (const auto& [name, text] : files) compiler::add_source(c, name, text);
-  vm::Module m;
-  EXPECT_TRUE(compiler::compile(c, m)) << c.diags.render_text();
-  Mod out;
   std::string error;
-  EXPECT_TRUE(vm::read_module(vm::write_module(m), *out.p, &error)) << error;
+  std::string bytes = testing::compile_module_bytes(files, &error);
+  EXPECT_FALSE(bytes.empty()) << error;
+  Mod out;
+  EXPECT_TRUE(vm::read_module(bytes, *out.p, &error)) << error;
   return out;
 }
 
