@@ -29,7 +29,7 @@ class Freezer {
     switch (v.kind) {
       case Kind::kString: return Value::string(text(v.str()));
       case Kind::kList: {
-        std::vector<Value>& items = st_.lists_.emplace_back();
+        std::vector<Value>& items = st_.lists_.emplace_front();
         items.reserve(v.size);
         for (uint32_t i = 0; i < v.size; ++i) items.push_back(copy(v.list[i], depth + 1));
         return Value::list_of(items.data(), static_cast<uint32_t>(items.size()));
@@ -39,11 +39,11 @@ class Freezer {
     }
   }
 
-  std::string_view text(std::string_view s) { return st_.texts_.emplace_back(s); }
+  std::string_view text(std::string_view s) { return st_.texts_.emplace_front(s); }
 
   Value object_from(std::vector<ObjectEntry>&& entries) {
-    std::vector<ObjectEntry>& stored = st_.entries_.emplace_back(std::move(entries));
-    ObjectSnapshot& snap = st_.objects_.emplace_back();
+    std::vector<ObjectEntry>& stored = st_.entries_.emplace_front(std::move(entries));
+    ObjectSnapshot& snap = st_.objects_.emplace_front();
     snap.entries = stored.data();
     snap.count = static_cast<uint32_t>(stored.size());
     Value out = Value::object_handle(&snap);

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,10 +69,12 @@ struct InstanceState {
 
  private:
   friend class Freezer;
-  std::deque<std::string> texts_;
-  std::deque<std::vector<Value>> lists_;
-  std::deque<std::vector<ObjectEntry>> entries_;
-  std::deque<ObjectSnapshot> objects_;
+  // Owned copies that frozen values point into. Lists of nodes: element addresses never move, and
+  // an instance that holds no strings, lists or objects allocates nothing here.
+  std::forward_list<std::string> texts_;
+  std::forward_list<std::vector<Value>> lists_;
+  std::forward_list<std::vector<ObjectEntry>> entries_;
+  std::forward_list<ObjectSnapshot> objects_;
 };
 
 }  // namespace laud::vm

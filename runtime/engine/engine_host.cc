@@ -142,10 +142,9 @@ Value EngineHost::aggregate(uint32_t index) {
   ModuleVersion& v = e_.version();
   if (!c || index >= v.agg_slot.size()) return Value();
   uint32_t slot = v.agg_slot[index];
-  if (c->aggregates.size() <= slot) c->aggregates.resize(e_.slots_.size());
-  auto& st = c->aggregates[slot];
-  if (!st) st = std::make_unique<AggState>();
-  return st->query(*e_.slots_[slot].desc, e_.now_);
+  if (slot < c->aggregates.size() && c->aggregates[slot]) return c->aggregates[slot]->query(*e_.slots_[slot].desc, e_.now_);
+  AggState none;  // nothing recorded: answer without keeping a state for this customer
+  return none.query(*e_.slots_[slot].desc, e_.now_);
 }
 
 bool EngineHost::in_segment(uint32_t index) {
