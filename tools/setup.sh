@@ -10,6 +10,7 @@ PACKAGES=(
   libre2-dev libcli11-dev libhowardhinnant-date-dev tzdata
   libsimdjson-dev librocksdb-dev librdkafka-dev
   libbenchmark-dev liblua5.4-dev libluajit-5.1-dev
+  maven default-jre-headless kcat rabbitmq-server amqp-tools librabbitmq-dev
 )
 
 missing=()
