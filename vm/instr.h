@@ -63,6 +63,23 @@ struct Instr {
   static Instr jump(Op op, uint16_t a, int32_t offset) { return abx(op, a, static_cast<uint32_t>(offset)); }
 };
 
+// A fused field test F<OP>J (FEQJ .. FENDSJ) is a FIELD (format ABS) followed by its fused test
+// <OP>J (format ABCJ) reading and writing the same register, with a constant c; the two runs of
+// opcodes are in the same order in opcodes.def.
+inline constexpr bool is_field_test(Op op) { return op >= Op::FEQJ && op <= Op::FENDSJ; }
+inline constexpr Op fused_test_of(Op field_test) {
+  return static_cast<Op>(static_cast<uint8_t>(field_test) - static_cast<uint8_t>(Op::FEQJ) + static_cast<uint8_t>(Op::EQJ));
+}
+inline constexpr Op field_test_of(Op fused_test) {
+  return static_cast<Op>(static_cast<uint8_t>(fused_test) - static_cast<uint8_t>(Op::EQJ) + static_cast<uint8_t>(Op::FEQJ));
+}
+static_assert(fused_test_of(Op::FEQJ) == Op::EQJ && fused_test_of(Op::FNEJ) == Op::NEJ &&
+              fused_test_of(Op::FLTJ) == Op::LTJ && fused_test_of(Op::FLEJ) == Op::LEJ &&
+              fused_test_of(Op::FGTJ) == Op::GTJ && fused_test_of(Op::FGEJ) == Op::GEJ &&
+              fused_test_of(Op::FINJ) == Op::INJ && fused_test_of(Op::FCONTAINSJ) == Op::CONTAINSJ &&
+              fused_test_of(Op::FSTARTSJ) == Op::STARTSJ && fused_test_of(Op::FENDSJ) == Op::ENDSJ,
+              "F<OP>J and <OP>J appear in the same order in opcodes.def");
+
 static_assert(sizeof(Instr) == 8, "an instruction is one 64-bit word");
 
 }  // namespace laud::vm

@@ -34,7 +34,8 @@ constexpr uint64_t kClosedEnds = (uint64_t{1} << static_cast<uint8_t>(Op::RET)) 
                                  (uint64_t{1} << static_cast<uint8_t>(Op::JMP)) |
                                  (uint64_t{1} << static_cast<uint8_t>(Op::SPLIT)) |
                                  (uint64_t{1} << static_cast<uint8_t>(Op::WAITUPTO));
-static_assert(kOpCount <= 64, "kClosedEnds is a 64-bit mask");
+static_assert(static_cast<uint8_t>(Op::WAITUPTO) < 64 && static_cast<uint8_t>(Op::END) < 64,
+              "kClosedEnds is a 64-bit mask");
 inline bool closed_end(Op op) { return static_cast<uint8_t>(op) < 64 && ((kClosedEnds >> static_cast<uint8_t>(op)) & 1); }
 
 // Register writes and copies on the hot path go word by word. A Value is written field by field
@@ -481,6 +482,35 @@ __attribute__((hot, optimize("no-crossjumping", "no-gcse"))) Interpreter::Exec I
     L_STARTSJ: TEST_JUMP(starts_fast(rk_b(i), rk_c(i)));
     L_ENDSJ: TEST_JUMP(ends_fast(rk_b(i), rk_c(i)));
 #undef TEST_JUMP
+
+    // ---- fused field tests: FIELD, then the fused test at pc (the verifier demands <OP>J R[a],
+    // R[a], K), then that test's jump at pc + 1. The field's value goes straight into the test
+    // (the test overwrites R[a], so it is never stored). pc + 1 is checked: a module that slipped
+    // past the verifier may end with the test.
+#define FIELD_TEST(test)                                           \
+  do {                                                             \
+    if (__builtin_expect(pc + 1 >= size, 0)) goto ran_off;         \
+    const Value v = field(R[i.b()], K[i.c()].str(), i.c(), host);  \
+    const Instr t_ = code[pc];                                     \
+    const Instr j_ = code[pc + 1];                                 \
+    pc += 2;                                                       \
+    const Value& k = K[t_.c()];                                    \
+    const bool r_ = (test);                                        \
+    set_bool(R[i.a], r_);                                          \
+    if (r_ == (j_.op == Op::JMPIF)) JUMP(pc + j_.sbx());           \
+    NEXT();                                                        \
+  } while (0)
+    L_FEQJ: FIELD_TEST(equal_fast(v, k));
+    L_FNEJ: FIELD_TEST(!equal_fast(v, k));
+    L_FLTJ: FIELD_TEST(less(v, k));
+    L_FLEJ: FIELD_TEST(less_equal(v, k));
+    L_FGTJ: FIELD_TEST(greater(v, k));
+    L_FGEJ: FIELD_TEST(greater_equal(v, k));
+    L_FINJ: FIELD_TEST(in_fast(v, k));
+    L_FCONTAINSJ: FIELD_TEST(contains_fast(v, k));
+    L_FSTARTSJ: FIELD_TEST(starts_fast(v, k));
+    L_FENDSJ: FIELD_TEST(ends_fast(v, k));
+#undef FIELD_TEST
       }
 #undef NEXT
 #undef JUMP

@@ -13,6 +13,7 @@
 #include "compiler/codegen.h"
 #include "tests/support/json_host.h"
 #include "vm/test_modules.h"
+#include "vm/verifier.h"
 #include "vm/time_text.h"
 
 namespace laud::vm {
@@ -360,6 +361,48 @@ TEST(Interp, FusedTestsTakeOrSkipTheJumpAfterThem) {
   EXPECT_FALSE(no.b);
 }
 
+// The fused field tests (FEQJ ... FENDSJ) read the field, answer as their test would on it and
+// take or skip the test's jump; a jump to the test after one runs that test on its own.
+TEST(Interp, FusedFieldTestsReadTestAndJump) {
+  Module m;
+  test::build_fused_field_tests(m);
+  std::string error;
+  ASSERT_TRUE(m.finalize_views(&error)) << error;
+  ASSERT_TRUE(verify_module(m, &error)) << error;
+  testing::JsonHost host(m);
+  host.set_customer("c", R"({"s": "abc", "n": 5, "t": ["x", "abc"]})");
+  Interpreter interp(m);
+  for (uint32_t s = 0; s < m.segments.size(); ++s) {
+    Value v = interp.call(m.segments[s].fn, host, &error);
+    ASSERT_EQ(v.kind, Kind::kBool) << m.segments[s].name << ": " << error;
+    EXPECT_EQ(v.b, s != 1) << m.segments[s].name;
+  }
+  // Each fused field test answers exactly as FIELD, then its test, then the jump: run the same
+  // code with every F<OP>J turned back into FIELD and compare, over customers that make each
+  // test true, false or meet other kinds (null, a missing field, a list, a float).
+  Module plain;
+  test::build_fused_field_tests(plain);
+  for (Function& f : plain.functions)
+    for (Instr& in : f.code)
+      if (is_field_test(in.op)) in.op = Op::FIELD;
+  ASSERT_TRUE(plain.finalize_views(&error)) << error;
+  testing::JsonHost plain_host(plain);
+  Interpreter plain_interp(plain);
+  for (const char* customer : {R"({"s": "abc", "n": 5, "t": ["x", "abc"]})", R"({"s": "xbc", "n": 3.5, "t": "abc"})",
+                               R"({"s": null, "n": "5", "t": ["abc"], "none": 1})", R"({})",
+                               R"({"s": ["abc"], "n": 7, "t": [], "none": null})"}) {
+    host.set_customer("c", customer);
+    plain_host.set_customer("c", customer);
+    for (uint32_t s = 0; s < m.segments.size(); ++s) {
+      Value a = interp.call(m.segments[s].fn, host, &error);
+      Value b = plain_interp.call(plain.segments[s].fn, plain_host, &error);
+      ASSERT_EQ(a.kind, Kind::kBool) << customer;
+      ASSERT_EQ(b.kind, Kind::kBool) << customer;
+      EXPECT_EQ(a.b, b.b) << m.segments[s].name << " over " << customer;
+    }
+  }
+}
+
 // The interpreter does not bounds-check every instruction fetch: it checks on entry that the last
 // instruction cannot fall through and checks every jump's target. Code that slipped past the
 // verifier is refused, never read beyond its end.
@@ -379,6 +422,9 @@ TEST(Interp, UnverifiedCodeNeverRunsOffItsEnd) {
   add({Instr::abx(Op::LOADK, 0, 0), Instr::abc(Op::EQJ, 1, 0, 0), Instr::jump(Op::JMPIF, 1, 7),
        Instr::abx(Op::RET, 1, 0)});                                               // a fused test's jump past the end
   add({Instr::abx(Op::LOADTRUE, 0, 0), Instr::abc(Op::EQJ, 1, 0, 0)});            // a fused test last
+  add({Instr::abx(Op::LOADTRUE, 0, 0), Instr::abc(Op::FEQJ, 1, 0, 0), Instr::abx(Op::RET, 1, 0)});  // no jump after
+  add({Instr::abx(Op::CUSTOMER, 0, 0), Instr::abc(Op::FGEJ, 1, 0, 0), Instr::abc(Op::GEJ, 1, 1, 0, kConstC),
+       Instr::jump(Op::JMPIFNOT, 1, 9), Instr::abx(Op::RET, 1, 0)});             // a field test's jump past the end
   add({});                                                                        // no code
   ConstantDesc one;
   one.kind = Kind::kInt;

@@ -145,6 +145,7 @@ TEST(ModuleFormat, RoundTripsTheSampleModule) { round_trip(build_sample); }
 TEST(ModuleFormat, RoundTripsASegmentOnlyModule) { round_trip(build_segment_only); }
 TEST(ModuleFormat, RoundTripsATinyJourney) { round_trip(build_tiny_journey); }
 TEST(ModuleFormat, RoundTripsFusedTests) { round_trip(test::build_fused_tests); }
+TEST(ModuleFormat, RoundTripsFusedFieldTests) { round_trip(test::build_fused_field_tests); }
 TEST(ModuleFormat, RoundTripsAnEmptyModule) { round_trip([](Module&) {}); }
 
 TEST(ModuleFormat, HeaderSectionsAndTrailerAreLaidOutAsDocumented) {
@@ -343,6 +344,7 @@ const Seed kSeeds[] = {
     {"segment_only.seed", build_segment_only},
     {"tiny_journey.seed", build_tiny_journey},
     {"fused_tests.seed", test::build_fused_tests},
+    {"fused_field_tests.seed", test::build_fused_field_tests},
     {"empty.seed", [](Module&) {}},
 };
 

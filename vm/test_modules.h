@@ -242,4 +242,67 @@ inline void build_fused_tests(Module& m) {
   m.segments.push_back({"fused no", 1});
 }
 
+// Every fused field test (FEQJ .. FENDSJ: a FIELD, its fused test and that test's jump), over a
+// customer {"s": "abc", "n": 5, "t": ["x", "abc"]} (set by the test's host). Segment `field yes`
+// is true only if each test answers as commented; `field no` is false, by a taken JMPIFNOT;
+// `field mid` jumps to the fused test after an F<OP>J, which then runs on its own (true).
+inline void build_fused_field_tests(Module& m) {
+  m.files = {"fused_field.journey"};
+  const uint32_t k_s = str_const(m, "s");
+  const uint32_t k_n = str_const(m, "n");
+  const uint32_t k_t = str_const(m, "t");
+  const uint32_t k_none = str_const(m, "none");
+  const uint32_t k_abc = str_const(m, "abc");
+  const uint32_t k_x = str_const(m, "x");
+  const uint32_t k_a = str_const(m, "a");
+  const uint32_t k_bc = str_const(m, "bc");
+  const uint32_t k_3 = int_const(m, Kind::kInt, 3);
+  const uint32_t k_5 = int_const(m, Kind::kInt, 5);
+  const uint32_t k_7 = int_const(m, Kind::kInt, 7);
+  ConstantDesc null;
+  const uint32_t k_null = m.add_constant(null);
+  ConstantDesc list;
+  list.kind = Kind::kList;
+  list.items = {k_x, k_abc};
+  const uint32_t k_list = m.add_constant(list);
+  constexpr uint8_t C = kConstC;
+  using O = Op;
+  constexpr int64_t kEnd = 39;  // RET r1
+  // One clause: F<OP>J r1, r0, field; <OP>J r1, r1, constant; JMPIFNOT/JMPIF r1 to `target`.
+  auto clause = [&](std::vector<Instr>& code, Op f, uint32_t field, uint32_t konst, Op jump_op, int64_t target) {
+    code.push_back(abc(f, 1, 0, static_cast<uint16_t>(field)));
+    code.push_back(abc(fused_test_of(f), 1, 1, static_cast<uint16_t>(konst), C));
+    code.push_back(jump(jump_op, 1, static_cast<int64_t>(code.size()), target));
+  };
+  std::vector<Instr> yes = {abx(O::CUSTOMER, 0, 0)};  // 0
+  clause(yes, O::FEQJ, k_s, k_abc, O::JMPIFNOT, kEnd);         // 1  "abc" == "abc"
+  clause(yes, O::FNEJ, k_s, k_x, O::JMPIFNOT, kEnd);           // 4  "abc" != "x"
+  clause(yes, O::FLTJ, k_n, k_7, O::JMPIFNOT, kEnd);           // 7  5 < 7
+  clause(yes, O::FLEJ, k_n, k_5, O::JMPIFNOT, kEnd);           // 10 5 <= 5
+  clause(yes, O::FGTJ, k_n, k_3, O::JMPIFNOT, kEnd);           // 13 5 > 3
+  clause(yes, O::FGEJ, k_n, k_5, O::JMPIFNOT, kEnd);           // 16 5 >= 5
+  clause(yes, O::FINJ, k_s, k_list, O::JMPIFNOT, kEnd);        // 19 "abc" in ["x", "abc"]
+  clause(yes, O::FCONTAINSJ, k_t, k_abc, O::JMPIFNOT, kEnd);   // 22 ["x", "abc"] contains "abc"
+  clause(yes, O::FSTARTSJ, k_s, k_a, O::JMPIFNOT, kEnd);       // 25 "abc" starts_with "a"
+  clause(yes, O::FEQJ, k_none, k_null, O::JMPIFNOT, kEnd);     // 28 a missing field == null
+  clause(yes, O::FENDSJ, k_s, k_bc, O::JMPIF, 35);             // 31 ends_with "bc": taken
+  yes.push_back(abx(O::LOADFALSE, 1, 0));                      // 34 (skipped)
+  clause(yes, O::FEQJ, k_s, k_x, O::JMPIF, kEnd);              // 35 "abc" == "x": not taken
+  yes.push_back(abx(O::LOADTRUE, 1, 0));                       // 38
+  yes.push_back(abx(O::RET, 1, 0));                            // 39
+  add_function(m, "segment field yes", FunctionKind::kSegment, 2, 0, std::move(yes));
+  std::vector<Instr> no = {abx(O::CUSTOMER, 0, 0)};
+  clause(no, O::FENDSJ, k_s, k_x, O::JMPIFNOT, 5);  // 1 "abc" ends_with "x": false, taken
+  no.push_back(abx(O::LOADTRUE, 1, 0));             // 4 (skipped)
+  no.push_back(abx(O::RET, 1, 0));                  // 5
+  add_function(m, "segment field no", FunctionKind::kSegment, 2, 0, std::move(no));
+  add_function(m, "segment field mid", FunctionKind::kSegment, 2, 0,
+               {abx(O::CUSTOMER, 0, 0), abx(O::LOADK, 1, k_abc), jump(O::JMP, 0, 2, 4),  // to the NEJ
+                abc(O::FNEJ, 1, 0, k_s), abc(O::NEJ, 1, 1, k_x, C), jump(O::JMPIFNOT, 1, 5, 7),
+                abx(O::LOADTRUE, 1, 0), abx(O::RET, 1, 0)});
+  m.segments.push_back({"field yes", 0});
+  m.segments.push_back({"field no", 1});
+  m.segments.push_back({"field mid", 2});
+}
+
 }  // namespace laud::vm::test

@@ -460,6 +460,28 @@ class Verifier {
     return true;
   }
 
+  // A fused field test F<OP>J (a FIELD word) performs the fused test after it and that test's
+  // jump: pc + 1 must be its own <OP>J (FEQJ: EQJ, ...) reading the register the field is written
+  // to as b, writing that same register (so the field's value is read by the test alone), with c
+  // a constant. The test is then checked as any fused test (its jump at pc + 2); the control-flow
+  // graph needs nothing more (the field test falls through to the test).
+  bool fused_field_test(uint32_t f, uint32_t pc, const Instr& in) {
+    const Function& fn = m_.functions[f];
+    const Op want = fused_test_of(in.op);
+    if (pc + 1 >= fn.code.size())
+      return fail_at(f, pc, fmt::format("{} is not followed by {} (it is the last instruction)", op_name(in.op), op_name(want)));
+    const Instr& t = fn.code[pc + 1];
+    if (t.op != want)
+      return fail_at(f, pc, fmt::format("{} is followed by {}, not by {}", op_name(in.op), op_name(t.op), op_name(want)));
+    if (t.a != in.a || (t.k & kConstB) || t.b() != in.a)
+      return fail_at(f, pc, fmt::format("{} writes register {} but the {} after it does not read and write it (a {}, b {}{})",
+                                        op_name(in.op), in.a, op_name(t.op), t.a, (t.k & kConstB) ? "k" : "r", t.b()));
+    if (!(t.k & kConstC))
+      return fail_at(f, pc, fmt::format("{} is followed by a {} whose c is register {}, not a constant", op_name(in.op),
+                                        op_name(t.op), t.c()));
+    return true;
+  }
+
   // Every operand, every jump, the function's ending; one pass over its code.
   bool linear_pass(uint32_t f) {
     const Function& fn = m_.functions[f];
@@ -487,6 +509,7 @@ class Verifier {
       }
       if (!descriptor_targets(f, pc, in)) return false;
       if (op_format(in.op) == Format::ABCJ && !fused_jump(f, pc, in)) return false;
+      if (is_field_test(in.op) && !fused_field_test(f, pc, in)) return false;
       if (o.bx == Role::kJump) {
         int64_t target = int64_t{pc} + 1 + in.sbx();
         if (target < 0 || target >= size)

@@ -68,7 +68,8 @@ uint32_t first_const(const Module& m, Kind k) {
 // ---------------------------------------------------------------- the samples pass
 
 TEST(Verifier, AcceptsTheSampleModules) {
-  for (auto build : {build_sample, test::build_segment_only, test::build_tiny_journey, test::build_fused_tests}) {
+  for (auto build : {build_sample, test::build_segment_only, test::build_tiny_journey, test::build_fused_tests,
+                     test::build_fused_field_tests}) {
     Module m;
     build(m);
     std::string error;
@@ -263,6 +264,16 @@ std::string kWherePc(const char* pc) { return std::string("(function `j: on sign
 
 Function& fn(Module& m, SampleFn f) { return m.functions[f]; }
 
+// `segment vip` as codegen's peephole writes it: FEQJ r1, r0, "plan"; EQJ r1, r1, "pro"; JMPIFNOT r1
+// to the RET; RET r1 (valid; the cases below corrupt it).
+Function& fused_vip(Module& m) {
+  Function& f = fn(m, test::kSegVip);
+  const uint16_t k_plan = f.code[1].c(), k_pro = f.code[2].c();
+  f.code = {abx(Op::CUSTOMER, 0, 0), abc(Op::FEQJ, 1, 0, k_plan), abc(Op::EQJ, 1, 1, k_pro, kConstC),
+            jump(Op::JMPIFNOT, 1, 3, 4), abx(Op::RET, 1, 0)};
+  return f;
+}
+
 const Case kCases[] = {
     // ---- operands
     {"RegisterOutOfRange", [](Module& m) { fn(m, test::kSegVip).code[1].a = 300; }, Section::kFunctions,
@@ -374,6 +385,40 @@ const Case kCases[] = {
     {"FusedTestReadsAnUndefinedRegister",
      [](Module& m) { fn(m, test::kSignupWhere).code[2] = abc(Op::LEJ, 2, 1, 6); }, Section::kFunctions,
      "register 6 may be used before it is defined " + kWherePc("2")},
+    // ---- fused field tests (F<OP>J: a FIELD word) and the fused test they perform
+    {"FieldTestFollowedByAnotherTest", [](Module& m) { fused_vip(m).code[2].op = Op::GEJ; }, Section::kFunctions,
+     "FEQJ is followed by GEJ, not by EQJ " + kSegPc("1")},
+    {"FieldTestFollowedByAnUnfusedOperator", [](Module& m) { fused_vip(m).code[2].op = Op::EQ; }, Section::kFunctions,
+     "FEQJ is followed by EQ, not by EQJ " + kSegPc("1")},
+    {"FieldTestIsTheLastInstruction",
+     [](Module& m) {
+       Function& f = fused_vip(m);
+       f.code.resize(2);
+       f.debug.resize(1);
+     },
+     Section::kFunctions, "FEQJ is not followed by EQJ (it is the last instruction) " + kSegPc("1")},
+    {"FieldTestWhoseTestWritesAnotherRegister",
+     [](Module& m) {
+       Function& f = fused_vip(m);
+       f.code[2].a = 2;
+       f.code[3].a = 2;
+     },
+     Section::kFunctions, "FEQJ writes register 1 but the EQJ after it does not read and write it (a 2, b r1) " + kSegPc("1")},
+    {"FieldTestWhoseTestReadsAnotherRegister",
+     [](Module& m) { fused_vip(m).code[2] = abc(Op::EQJ, 1, 0, 1, kConstC); }, Section::kFunctions,
+     "FEQJ writes register 1 but the EQJ after it does not read and write it (a 1, b r0) " + kSegPc("1")},
+    {"FieldTestWhoseTestReadsAConstant",
+     [](Module& m) { fused_vip(m).code[2] = abc(Op::EQJ, 1, 1, 1, kConstB | kConstC); }, Section::kFunctions,
+     "FEQJ writes register 1 but the EQJ after it does not read and write it (a 1, b k1) " + kSegPc("1")},
+    {"FieldTestWhoseTestComparesWithARegister", [](Module& m) { fused_vip(m).code[2] = abc(Op::EQJ, 1, 1, 0); },
+     Section::kFunctions, "FEQJ is followed by a EQJ whose c is register 0, not a constant " + kSegPc("1")},
+    {"FieldTestKeyNotAString",
+     [](Module& m) { fused_vip(m).code[1].bx = first_const(m, Kind::kInt) << 16; }, Section::kFunctions,
+     "is int, not a string " + kSegPc("1")},
+    {"FieldTestRegisterOutOfRange", [](Module& m) { fused_vip(m).code[1].a = 3; }, Section::kFunctions,
+     "register 3 out of range (3 registers) " + kSegPc("1")},
+    {"FieldTestTestJumpsBackward", [](Module& m) { fused_vip(m).code[3] = jump(Op::JMPIFNOT, 1, 3, 1); },
+     Section::kFunctions, "backward jump to 1 in a segment function (only journey bodies may loop) " + kSegPc("3")},
     // ---- opcodes in the wrong kind of function
     {"JourneyOpcodeInASegment", [](Module& m) { fn(m, test::kSegVip).code[0] = abx(Op::STEP, 0, 0); }, Section::kFunctions,
      "journey opcode STEP in a segment function " + kSegPc("0")},
