@@ -142,11 +142,25 @@ void fuse_tests(vm::Function& fn) {
   }
 }
 
+// Fused field tests: a FIELD followed by a fused test that reads its register as b, compares it
+// with a constant and writes the same register (`customer.x >= 500` as a condition) becomes
+// F<OP>J, which performs the test and its jump too; the test and the jump stay in place.
+void fuse_field_tests(vm::Function& fn) {
+  for (size_t pc = 0; pc + 2 < fn.code.size(); ++pc) {
+    Instr& in = fn.code[pc];
+    const Instr& t = fn.code[pc + 1];
+    if (in.op != Op::FIELD || vm::op_format(t.op) != vm::Format::ABCJ) continue;
+    if (t.a != in.a || t.b() != in.a || (t.k & vm::kConstB) || !(t.k & vm::kConstC)) continue;
+    in.op = vm::field_test_of(t.op);
+  }
+}
+
 }  // namespace
 
 uint32_t FnGen::finish() {
   thread_jumps(fn_);
   fuse_tests(fn_);
+  fuse_field_tests(fn_);
   if (max_regs_ > kMaxRegisters) {
     g_.limit_error(where_, "`" + fn_.name + "` needs " + std::to_string(max_regs_) +
                                " registers; a function of the bytecode has at most " + std::to_string(kMaxRegisters));

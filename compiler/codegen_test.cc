@@ -113,8 +113,9 @@ TEST(Codegen, ExamplesCompileAsOneModuleAndVerify) {
 }
 
 // The peephole of FnGen::finish: every operator followed by a JMPIF/JMPIFNOT on its register is
-// fused (EQ → EQJ ...), and no jump lands on a JMP or on the same conditional jump of the same
-// register (it goes to the final target at once).
+// fused (EQ → EQJ ...), every FIELD whose value only the fused test after it reads (b, written
+// over, c a constant) is fused with it (FIELD → FEQJ ...), and no jump lands on a JMP or on the
+// same conditional jump of the same register (it goes to the final target at once).
 void expect_peephole_applied(const vm::Module& m) {
   auto fusable = [](Op op) {
     switch (op) {
@@ -129,6 +130,12 @@ void expect_peephole_applied(const vm::Module& m) {
       const vm::Instr& next = fn.code[pc + 1];
       if (fusable(i.op) && (next.op == Op::JMPIF || next.op == Op::JMPIFNOT) && next.a == i.a)
         ADD_FAILURE() << fn.name << " pc " << pc << ": " << vm::op_name(i.op) << " not fused with its jump";
+      if (i.op == Op::FIELD && vm::op_format(next.op) == vm::Format::ABCJ && next.a == i.a && next.b() == i.a &&
+          (next.k & (vm::kConstB | vm::kConstC)) == vm::kConstC)
+        ADD_FAILURE() << fn.name << " pc " << pc << ": FIELD not fused with the " << vm::op_name(next.op) << " after it";
+      if (vm::is_field_test(i.op)) {
+        EXPECT_EQ(next.op, vm::fused_test_of(i.op)) << fn.name << " pc " << pc;
+      }
       if (!is_jump(i.op)) continue;
       const vm::Instr& t = fn.code[static_cast<uint32_t>(int64_t{pc} + 1 + i.sbx())];
       EXPECT_FALSE(t.op == Op::JMP || (i.op != Op::JMP && t.op == i.op && t.a == i.a))
@@ -145,7 +152,8 @@ TEST(Codegen, PeepholeFusesTestsAndThreadsJumps) {
   Compiled r = compile_text(
       "segment s = customer.a == 1 and customer.b > 2 and customer.t contains \"x\" and not (customer.c == 3)\n"
       "segment o = customer.a == 1 or customer.b != 2 or customer.c\n"
-      "segment n = not (customer.a != 1)\n");
+      "segment n = not (customer.a != 1)\n"
+      "segment p = customer.a == customer.b and 1 < customer.c and customer.d * 2 > 3 and customer.e ends_with \"x\"\n");
   ASSERT_TRUE(r.ok) << r.c->diags.render_text();
   expect_well_formed(*r.m);
   expect_peephole_applied(*r.m);
@@ -154,17 +162,34 @@ TEST(Codegen, PeepholeFusesTestsAndThreadsJumps) {
     for (const vm::Instr& i : r.m->functions[r.m->segments[seg].fn].code) out.push_back(i.op);
     return out;
   };
-  // `not (x == y)` is one NE; every false clause jumps straight to the RET.
-  EXPECT_EQ(ops(0), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::EQJ, Op::JMPIFNOT, Op::FIELD, Op::GTJ, Op::JMPIFNOT,
-                                     Op::FIELD, Op::CONTAINSJ, Op::JMPIFNOT, Op::FIELD, Op::NE, Op::RET}));
+  // `not (x == y)` is one NE; every false clause jumps straight to the RET; a field compared with a
+  // constant and tested is one fused field test (the last clause is returned, not tested).
+  EXPECT_EQ(ops(0), (std::vector<Op>{Op::CUSTOMER, Op::FEQJ, Op::EQJ, Op::JMPIFNOT, Op::FGTJ, Op::GTJ, Op::JMPIFNOT,
+                                     Op::FCONTAINSJ, Op::CONTAINSJ, Op::JMPIFNOT, Op::FIELD, Op::NE, Op::RET}));
   const vm::Function& s = r.m->functions[r.m->segments[0].fn];
   for (uint32_t pc : {3u, 6u, 9u}) EXPECT_EQ(pc + 1 + s.code[pc].sbx(), 12) << "pc " << pc;
   // `or` as a value: both JMPIFs go to the TRUTH that normalises `customer.c`.
-  EXPECT_EQ(ops(1), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::EQJ, Op::JMPIF, Op::FIELD, Op::NEJ, Op::JMPIF,
+  EXPECT_EQ(ops(1), (std::vector<Op>{Op::CUSTOMER, Op::FEQJ, Op::EQJ, Op::JMPIF, Op::FNEJ, Op::NEJ, Op::JMPIF,
                                      Op::FIELD, Op::TRUTH, Op::RET}));
   const vm::Function& o = r.m->functions[r.m->segments[1].fn];
   for (uint32_t pc : {3u, 6u}) EXPECT_EQ(pc + 1 + o.code[pc].sbx(), 8) << "pc " << pc;
   EXPECT_EQ(ops(2), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::EQ, Op::RET}));
+  // Not fused: two fields compared (the test's c is a register), a constant on the left (b), a
+  // field used in arithmetic first. Only the last test of a field with a constant is.
+  EXPECT_EQ(ops(3), (std::vector<Op>{Op::CUSTOMER, Op::FIELD, Op::FIELD, Op::EQJ, Op::JMPIFNOT, Op::FIELD, Op::LTJ,
+                                     Op::JMPIFNOT, Op::FIELD, Op::MUL, Op::GTJ, Op::JMPIFNOT, Op::FIELD, Op::ENDS,
+                                     Op::RET}));
+  Compiled c = compile_text(
+      "segment q = customer.a >= 1 and customer.b ends_with \"x\"  and customer.c\n"
+      "journey j {\n  on e where event.n > 1 and event.s starts_with \"a\"\n"
+      "  if customer.x in [1, 2] and customer.y <= 3 {\n    exit\n  }\n}\n");
+  ASSERT_TRUE(c.ok) << c.c->diags.render_text();
+  expect_well_formed(*c.m);
+  expect_peephole_applied(*c.m);
+  size_t fused = 0;
+  for (const vm::Function& fn : c.m->functions)
+    for (const vm::Instr& i : fn.code) fused += vm::is_field_test(i.op);
+  EXPECT_EQ(fused, 5u) << vm::disassemble(*c.m);  // q: 2, the filter: 1 (its last test is returned), the if: 2
 }
 
 TEST(Codegen, ModuleFileRoundTripKeepsTheListing) {
