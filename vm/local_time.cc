@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <unordered_map>
 
 namespace laud::vm {
 namespace {
@@ -14,14 +15,24 @@ using std::chrono::minutes;
 using LocalMs = date::local_time<milliseconds>;
 using SysMs = date::sys_time<milliseconds>;
 
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Zone lookups are cached per thread (a customer's zone is asked for at every send and wait).
 const date::time_zone* find_zone(std::string_view name) {
   static const date::time_zone* utc = date::locate_zone("UTC");
   if (name.empty()) return utc;
+  thread_local std::unordered_map<std::string, const date::time_zone*, NameHash, std::equal_to<>> cache;
+  if (auto it = cache.find(name); it != cache.end()) return it->second;
+  const date::time_zone* zone = utc;
   try {
-    return date::locate_zone(std::string(name));
+    zone = date::locate_zone(std::string(name));
   } catch (const std::exception&) {
-    return utc;
   }
+  if (cache.size() < 4096) cache.emplace(std::string(name), zone);
+  return zone;
 }
 
 // A local time as an instant: a gap maps to the gap's end, an ambiguous time to its first occurrence.

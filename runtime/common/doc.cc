@@ -102,6 +102,7 @@ Doc doc_from_json(simdjson::dom::element e) {
     case element_type::OBJECT: {
       d.type = Doc::Type::kObject;
       simdjson::dom::object o = e.get_object();
+      d.members.reserve(o.size());
       for (auto [key, value] : o) {
         // A repeated key: the last one wins (as in JSON.parse).
         std::unique_ptr<Doc> old = d.put(key, doc_from_json(value));

@@ -241,15 +241,16 @@ void Engine::process_event(Event& ev) {
     ++stats_.duplicates;
     return;
   }
-  EventRoot root;
-  root.name = std::move(ev.name);
+  // The event as the VM sees it; its string buffers are reused from event to event.
+  EventRoot& root = root_;
+  root.name.assign(ev.name);
   root.time = ev.time;
   root.has_id = ev.has_message_id;
-  root.id = std::move(ev.message_id);
+  root.id.assign(ev.message_id);
   root.props = std::move(ev.properties);
   ev.properties = Doc::object();
 
-  std::vector<bool> before = enter_memberships(c);
+  enter_memberships(c, before_);
   if (ev.type == EventType::kIdentify) {
     Doc traits = root.props.clone();
     merge_traits(c.traits, traits, graveyard_);
@@ -263,7 +264,7 @@ void Engine::process_event(Event& ev) {
   if ((routes && routes->wait_branches) || versions_.size() > 1) resume_waiting(c, root);
   std::fill(tried_.begin(), tried_.end(), 0);
   if (routes && !routes->entries.empty()) try_entries(c, root, routes);
-  if (!before.empty()) enter_segment_flips(c, root, before);
+  if (!before_.empty()) enter_segment_flips(c, root);
   graveyard_.clear();
 }
 
@@ -410,16 +411,18 @@ void Engine::try_entries(Customer& c, const EventRoot& e, const EventRoutes* rou
   }
 }
 
-std::vector<bool> Engine::enter_memberships(Customer& c) {
-  std::vector<bool> in;
-  if (index_.enter_segments().empty()) return in;
+void Engine::enter_memberships(Customer& c, std::vector<uint8_t>& in) {
+  in.clear();
+  if (index_.enter_segments().empty()) return;
   Scope scope(*this, {&c, nullptr, nullptr, nullptr});
   for (uint32_t s : index_.enter_segments()) in.push_back(host_->in_segment(s));
-  return in;
+
 }
 
-void Engine::enter_segment_flips(Customer& c, const EventRoot& e, const std::vector<bool>& before) {
-  std::vector<bool> after = enter_memberships(c);
+void Engine::enter_segment_flips(Customer& c, const EventRoot& e) {
+  enter_memberships(c, after_);
+  const std::vector<uint8_t>& before = before_;
+  const std::vector<uint8_t>& after = after_;
   const auto& segs = index_.enter_segments();
   for (const EnterRoute& r : index_.enter_routes()) {
     size_t k = std::find(segs.begin(), segs.end(), r.segment) - segs.begin();

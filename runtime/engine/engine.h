@@ -113,8 +113,8 @@ class Engine {
   void resume_waiting(Customer& c, const EventRoot& e);
   void try_entries(Customer& c, const EventRoot& e, const EventRoutes* routes);
   bool try_enter(Customer& c, uint32_t journey, const EventRoot* trigger);
-  void enter_segment_flips(Customer& c, const EventRoot& e, const std::vector<bool>& before);
-  std::vector<bool> enter_memberships(Customer& c);
+  void enter_segment_flips(Customer& c, const EventRoot& e);
+  void enter_memberships(Customer& c, std::vector<uint8_t>& in);  // per EventIndex::enter_segments()
 
   void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
   void end_instance(Customer& c, Instance& inst);
@@ -164,7 +164,8 @@ class Engine {
   std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
   std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
   std::vector<Customer*> dirty_;
-  std::vector<uint8_t> tried_;  // per journey: an entry was tried during this event (steps 4–5)
+  std::vector<uint8_t> tried_;
+  std::vector<uint8_t> before_, after_;  // `on enter` memberships around this event (steps 1 and 5)  // per journey: an entry was tried during this event (steps 4–5)
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;
@@ -172,6 +173,7 @@ class Engine {
   size_t stale_timers_ = 0;  // heap entries whose instance moved on
   bool module_saved_ = false;
   Event scratch_event_;
+  EventRoot root_;  // the event being processed
   std::string line_buffer_;
   Stats stats_;
 };

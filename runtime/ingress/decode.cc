@@ -19,30 +19,33 @@ bool is_blank(std::string_view line) {
   return true;
 }
 
-// A user id: a non-empty string, or an integer written in decimal. nullopt when absent or null;
-// sets `bad` for a value of another kind.
-std::optional<std::string> user_id(const element* e, bool& bad) {
-  if (!e || e->is_null()) return std::nullopt;
+// A user id: a non-empty string, or an integer written in decimal (an integral float too), written
+// into `out` (whose buffer is reused). False when absent or null; sets `bad` for another kind.
+bool read_id(const element* e, std::string& out, bool& bad) {
+  if (!e || e->is_null()) return false;
   switch (e->type()) {
     case element_type::STRING: {
       std::string_view s = e->get_string();
       if (s.empty()) {
         bad = true;
-        return std::nullopt;
+        return false;
       }
-      return std::string(s);
+      out.assign(s);
+      return true;
     }
-    case element_type::INT64: return std::string(vm::int_text(int64_t(e->get_int64())).view());
-    case element_type::UINT64: return std::to_string(uint64_t(e->get_uint64()));
+    case element_type::INT64: out.assign(vm::int_text(int64_t(e->get_int64())).view()); return true;
+    case element_type::UINT64: out.assign(std::to_string(uint64_t(e->get_uint64()))); return true;
     case element_type::DOUBLE: {
       // JSON has one number type: an integral value in the int64 range is an integer (`2.0`, `1e3`).
       double d = e->get_double();
-      if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
-        return std::string(vm::int_text(static_cast<int64_t>(d)).view());
+      if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+        out.assign(vm::int_text(static_cast<int64_t>(d)).view());
+        return true;
+      }
       bad = true;
-      return std::nullopt;
+      return false;
     }
-    default: bad = true; return std::nullopt;
+    default: bad = true; return false;
   }
 }
 
@@ -134,23 +137,22 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
   if (!identify && type != "track") return Decoded::kIgnored;
 
   bool bad = false;
-  std::optional<std::string> id = user_id(ptr(f.user_id), bad);
+  bool has_id = read_id(ptr(f.user_id), event.customer, bad);
   if (bad) {
     reason = "`userId` must be a non-empty string or an integer";
     return Decoded::kReject;
   }
-  if (!id) id = user_id(ptr(f.anonymous_id), bad);
+  if (!has_id) has_id = read_id(ptr(f.anonymous_id), event.customer, bad);
   if (bad) {
     reason = "`anonymousId` must be a non-empty string or an integer";
     return Decoded::kReject;
   }
-  if (!id) {
+  if (!has_id) {
     reason = "no user id (`userId` or `anonymousId`)";
     return Decoded::kReject;
   }
 
   event.type = identify ? EventType::kIdentify : EventType::kTrack;
-  event.customer = std::move(*id);
   if (identify) {
     event.name = "$identify";
   } else {
@@ -159,7 +161,7 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
       reason = "track without an event name (`event`)";
       return Decoded::kReject;
     }
-    event.name = name;
+    event.name.assign(name);
   }
 
   const char* body_key = identify ? "traits" : "properties";
@@ -194,13 +196,11 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
   event.message_id.clear();
   if (f.message_id && !f.message_id->is_null()) {
     bool bad_mid = false;
-    std::optional<std::string> m = user_id(ptr(f.message_id), bad_mid);
-    if (bad_mid || !m) {
+    if (!read_id(ptr(f.message_id), event.message_id, bad_mid) || bad_mid) {
       reason = "`messageId` must be a non-empty string or an integer";
       return Decoded::kReject;
     }
     event.has_message_id = true;
-    event.message_id = std::move(*m);
   }
   return Decoded::kEvent;
 }
