@@ -346,7 +346,8 @@ void Engine::check_exits(Customer& c, const EventRoot& e, const EventRoutes* rou
   if (c.instances.empty()) return;
   bool any_exit_on = routes && !routes->exits.empty();
   if (!any_exit_on && index_.exit_when_journeys().empty() && versions_.size() == 1) return;
-  std::vector<uint64_t> seqs;
+  std::vector<uint64_t>& seqs = seqs_exit_;  // the instances live now (the list changes as they end)
+  seqs.clear();
   for (auto& i : c.instances) seqs.push_back(i->seq);
   for (uint64_t seq : seqs) {
     Instance* inst = c.instance(seq);
@@ -376,7 +377,8 @@ void Engine::check_exits(Customer& c, const EventRoot& e, const EventRoutes* rou
 }
 
 void Engine::resume_waiting(Customer& c, const EventRoot& e) {
-  std::vector<uint64_t> seqs;
+  std::vector<uint64_t>& seqs = seqs_resume_;
+  seqs.clear();
   for (auto& i : c.instances)
     if (i->vm.wait.kind == vm::WaitKind::kUpTo) seqs.push_back(i->seq);
   for (uint64_t seq : seqs) {

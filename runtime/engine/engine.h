@@ -164,8 +164,9 @@ class Engine {
   std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
   std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
   std::vector<Customer*> dirty_;
-  std::vector<uint8_t> tried_;
-  std::vector<uint8_t> before_, after_;  // `on enter` memberships around this event (steps 1 and 5)  // per journey: an entry was tried during this event (steps 4–5)
+  std::vector<uint8_t> tried_;           // per journey: an entry was tried during this event (steps 4–5)
+  std::vector<uint8_t> before_, after_;  // `on enter` memberships around this event (steps 1 and 5)
+  std::vector<uint64_t> seqs_exit_, seqs_resume_;  // scratch for steps 2 and 3
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;
