@@ -474,10 +474,10 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
       return false;
     }
   }
-  auto er = c.entries.find({jid, key});
-  if (er != c.entries.end() && er->second.count > 0) {
+  EntryRecord* er = c.entries.find(jid, key);
+  if (er && er->count > 0) {
     bool refused = j.reentry == vm::Reentry::kNever ||
-                   (j.reentry == vm::Reentry::kAfter && now_ - er->second.last < j.reentry_after_ms);
+                   (j.reentry == vm::Reentry::kAfter && now_ - er->last < j.reentry_after_ms);
     if (refused) {
       ++js.skipped_reentry;
       return false;
@@ -519,7 +519,8 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   if (!j.goals.empty()) {
     std::erase_if(c.goals, [&](const GoalWindow& w) { return w.deadline < now_; });
     GoalWindow g;
-    if (trigger) {
+    bool goal_filters = std::any_of(j.goals.begin(), j.goals.end(), [](const vm::GoalDesc& gd) { return gd.where_fn != vm::kNone; });
+    if (trigger && goal_filters) {  // only a goal `where` can read the trigger
       g.has_trigger = true;
       copy_trigger(*trigger, j, g.trigger);
     }

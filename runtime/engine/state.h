@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,6 +47,29 @@ struct EntryRecord {
   int64_t last = 0;
 };
 
+// A customer's entry records per (journey id, key): a handful, kept flat in insertion order.
+class EntryRecords {
+ public:
+  using Key = std::pair<uint32_t, std::string>;
+  using Item = std::pair<Key, EntryRecord>;
+  EntryRecord* find(uint32_t journey, std::string_view key) {
+    for (Item& i : items_)
+      if (i.first.first == journey && i.first.second == key) return &i.second;
+    return nullptr;
+  }
+  EntryRecord& operator[](const Key& k) {
+    if (EntryRecord* r = find(k.first, k.second)) return *r;
+    return items_.emplace_back(k, EntryRecord{}).second;
+  }
+  std::vector<Item>::const_iterator begin() const { return items_.begin(); }
+  std::vector<Item>::const_iterator end() const { return items_.end(); }
+  size_t size() const { return items_.size(); }
+  void clear() { items_.clear(); }
+
+ private:
+  std::vector<Item> items_;
+};
+
 struct GoalWindow {
   ModuleVersion* version = nullptr;
   uint32_t journey = 0;  // index into the version's journeys
@@ -72,7 +95,7 @@ struct Customer {
   MessageIdWindow dedup;
   std::vector<std::unique_ptr<AggState>> aggregates;  // by Module::aggregates index, lazily
   std::vector<std::unique_ptr<Instance>> instances;   // live, creation order
-  std::map<std::pair<uint32_t, std::string>, EntryRecord> entries;
+  EntryRecords entries;
   std::vector<SentTime> sent;   // recent dispatches, per channel at most the deepest cap's count
   std::vector<GoalWindow> goals;
   bool dirty = false;  // changed since the last checkpoint (--state)
