@@ -511,7 +511,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   inst->key = std::move(key);
   inst->entry = rec.count;
   inst->entered_at = now_;
-  if (trigger) {
+  if (trigger && !j.trigger_fields.empty()) {  // only what the body, exit rules and goals read is kept
     inst->has_trigger = true;
     copy_trigger(*trigger, j, inst->trigger);
   }
