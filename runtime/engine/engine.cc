@@ -325,7 +325,7 @@ void Engine::check_goals(Customer& c, const EventRoot& e) {
       // Performed within D of entry (by its timestamp), and seen while the window is open (by the
       // clock): a late event that arrives after the window closed does not convert.
       if (e.time < w.entered_at || e.time - w.entered_at > gd.within_ms || now_ - w.entered_at > gd.within_ms) continue;
-      Scope scope(*this, {&c, nullptr, &e, w.has_trigger ? &w.trigger : nullptr, &v});
+      Scope scope(*this, {&c, nullptr, &e, w.trigger.get(), &v});
       if (!predicate(gd.where_fn)) continue;
       if (w.converted.size() <= g) w.converted.resize(j.goals.size(), 0);
       w.converted[g] = 1;
@@ -354,7 +354,7 @@ void Engine::check_exits(Customer& c, const EventRoot& e, const EventRoutes* rou
     if (!inst) continue;
     ModuleVersion& v = *inst->version;
     const vm::JourneyDesc& j = v.module->journeys[inst->journey];
-    Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr, &v});
+    Scope scope(*this, {&c, inst, &e, inst->trigger.get(), &v});
     std::string rule;
     const EventRoutes* own = &v == current_ ? routes : v.index->routes(e.name);
     if (own && !own->exits.empty()) {
@@ -388,7 +388,7 @@ void Engine::resume_waiting(Customer& c, const EventRoot& e) {
     const vm::WaitDesc& w = v.module->waits[inst->vm.wait.desc];
     std::optional<uint32_t> branch;
     {
-      Scope scope(*this, {&c, inst, &e, inst->has_trigger ? &inst->trigger : nullptr, &v});
+      Scope scope(*this, {&c, inst, &e, inst->trigger.get(), &v});
       for (uint32_t b = 0; b < w.branches.size() && !branch; ++b)
         if (w.branches[b].event == e.name && v.interp->branch_matches(inst->vm, b, *host_)) branch = b;
     }
@@ -512,8 +512,8 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   inst->entry = rec.count;
   inst->entered_at = now_;
   if (trigger && !j.trigger_fields.empty()) {  // only what the body, exit rules and goals read is kept
-    inst->has_trigger = true;
-    copy_trigger(*trigger, j, inst->trigger);
+    inst->trigger = std::make_unique<EventRoot>();
+    copy_trigger(*trigger, j, *inst->trigger);
   }
   inst->vm.journey = journey;
   if (!j.goals.empty()) {
@@ -521,8 +521,8 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
     GoalWindow g;
     bool goal_filters = std::any_of(j.goals.begin(), j.goals.end(), [](const vm::GoalDesc& gd) { return gd.where_fn != vm::kNone; });
     if (trigger && goal_filters) {  // only a goal `where` can read the trigger
-      g.has_trigger = true;
-      copy_trigger(*trigger, j, g.trigger);
+      g.trigger = std::make_unique<EventRoot>();
+      copy_trigger(*trigger, j, *g.trigger);
     }
     g.version = current_;
     g.journey = journey;
@@ -542,7 +542,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
 void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event) {
   vm::RunResult r;
   {
-    Scope scope(*this, {&c, &inst, event, inst.has_trigger ? &inst.trigger : nullptr, inst.version});
+    Scope scope(*this, {&c, &inst, event, inst.trigger.get(), inst.version});
     r = inst.version->interp->run(inst.vm, resume, *host_);
   }
   JourneyStats& js = stats_.journeys[inst.jid];

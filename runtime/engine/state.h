@@ -36,8 +36,7 @@ struct Instance {
   std::string key;   // text form of the key ("" without `key`)
   uint32_t entry = 0;  // ENTRY of the dispatch id
   int64_t entered_at = 0;
-  bool has_trigger = false;
-  EventRoot trigger;   // only the fields the body reads (JourneyDesc::trigger_fields)
+  std::unique_ptr<EventRoot> trigger;  // the fields the journey reads (JourneyDesc::trigger_fields); null: none
   uint64_t timer_token = 0;  // the live timer's token (0: none)
   vm::InstanceState vm;
 };
@@ -78,8 +77,7 @@ struct GoalWindow {
   int64_t deadline = 0;     // entered_at + the longest `within` of the journey's goals
   std::vector<uint8_t> converted;  // [g] != 0: goal g already converted for this entry
   std::vector<std::pair<uint32_t, uint32_t>> arms;  // (split, arm) taken by the instance
-  bool has_trigger = false;
-  EventRoot trigger;  // for a goal `where` that reads `trigger` (the instance may have ended)
+  std::unique_ptr<EventRoot> trigger;  // for a goal `where` that reads `trigger` (the instance may have ended)
 };
 
 struct SentTime {

@@ -116,8 +116,8 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
     put_bytes(out, i->key);
     put_varint(out, i->entry);
     put_zigzag(out, i->entered_at);
-    out += static_cast<char>(i->has_trigger ? 1 : 0);
-    if (i->has_trigger) encode_event(out, i->trigger);
+    out += static_cast<char>(i->trigger ? 1 : 0);
+    if (i->trigger) encode_event(out, *i->trigger);
     put_bytes(out, i->vm.encode());
   }
   put_varint(out, c.entries.size());
@@ -145,8 +145,8 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
       put_varint(out, s);
       put_varint(out, a);
     }
-    out += static_cast<char>(g.has_trigger ? 1 : 0);
-    if (g.has_trigger) encode_event(out, g.trigger);
+    out += static_cast<char>(g.trigger ? 1 : 0);
+    if (g.trigger) encode_event(out, *g.trigger);
   }
   return out;
 }
@@ -192,8 +192,10 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
     i->key = r.bytes();
     i->entry = static_cast<uint32_t>(r.varint());
     i->entered_at = r.zigzag();
-    i->has_trigger = r.byte() != 0;
-    if (i->has_trigger) decode_event(r, i->trigger);
+    if (r.byte() != 0) {
+      i->trigger = std::make_unique<EventRoot>();
+      decode_event(r, *i->trigger);
+    }
     std::string_view vm_bytes = r.bytes();
     if (r.ok() && (!vm::InstanceState::decode(vm_bytes, i->vm) || i->vm.module_hash != hash)) r.fail();
     c.instances.push_back(std::move(i));
@@ -233,8 +235,10 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
       uint32_t arm = static_cast<uint32_t>(r.varint());
       g.arms.emplace_back(s, arm);
     }
-    g.has_trigger = r.byte() != 0;
-    if (g.has_trigger) decode_event(r, g.trigger);
+    if (r.byte() != 0) {
+      g.trigger = std::make_unique<EventRoot>();
+      decode_event(r, *g.trigger);
+    }
     if (g.version && g.journey < g.version->journey_id.size()) c.goals.push_back(std::move(g));
   }
   if (!r.ok() || !r.done()) {
