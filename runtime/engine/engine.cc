@@ -276,7 +276,7 @@ void Engine::finish() {
     while (!timers_.empty() && timers_.top().due <= until) {
       int64_t wait = timers_.top().due - options_.wall_now();
       if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-      fire_timers_through(options_.wall_now());
+      fire_timers_through(std::min(options_.wall_now(), until));  // never past --until
     }
     return;
   }
