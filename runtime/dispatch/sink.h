@@ -10,10 +10,15 @@
 
 namespace laud::runtime {
 
+struct DispatchRecord;
+
 class LineSink {
  public:
   virtual ~LineSink() = default;
   virtual void write(std::string_view line) = 0;  // one record, without the newline
+  // A dispatch record and its JSON line: sinks that route by channel or customer (Kafka) use the
+  // record; the default writes the line.
+  virtual void write_record(const DispatchRecord& record, std::string_view line) { write(line); }
   virtual bool flush() { return true; }            // durable when it returns true
   virtual int64_t position() const { return -1; }  // bytes written so far; -1 when unknown
 };

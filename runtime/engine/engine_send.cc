@@ -99,7 +99,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   rec.time = now_;
   line_buffer_.clear();
   append_dispatch_json(line_buffer_, rec);
-  dispatches_.write(line_buffer_);
+  dispatches_.write_record(rec, line_buffer_);
   ++stats_.dispatched;
   ++js.dispatched[ch];
   ++step.dispatched;

@@ -1,0 +1,35 @@
+// config.h — `laudd run --config FILE`: the TOML configuration of a Kafka run (docs/kafka.md).
+// Parsed with toml++; unknown keys and bad values are errors naming FILE:LINE:COL and the key.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace laud::runtime {
+
+struct RunConfig {
+  std::string module;                  // relative paths are relative to the config file's folder
+  std::string clock = "event";         // "event" | "wall"
+  std::optional<int64_t> until;        // ms since the epoch (from an RFC 3339 string)
+  std::string stats;                   // path, "-" for stderr, "" for none
+  // [kafka]
+  std::string bootstrap_servers = "127.0.0.1:19092";
+  std::vector<std::string> input_topics{"laud.events"};
+  std::string group_id = "laudd";
+  std::string dispatch_topic_prefix = "laud.dispatch.";
+  std::string rejects_topic = "laud.rejects";
+  bool stop_at_end = false;
+  // [kafka.properties]: passed to librdkafka (consumer and producer), in key order.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+// Parses `text` (named `path` in messages). False with "path:line:col: message" on error.
+bool parse_config(std::string_view text, const std::string& path, RunConfig& out, std::string* error);
+// Reads and parses a file.
+bool load_config(const std::string& path, RunConfig& out, std::string* error);
+
+}  // namespace laud::runtime

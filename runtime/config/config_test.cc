@@ -1,0 +1,90 @@
+// config_test.cc — `laudd run --config`: defaults, every key, and errors with file:line:col.
+#include "runtime/config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace laud::runtime {
+namespace {
+
+TEST(Config, DefaultsAndRelativeModule) {
+  RunConfig c;
+  std::string error;
+  ASSERT_TRUE(parse_config("module = \"m.ljb\"\n", "/etc/laud/run.toml", c, &error)) << error;
+  EXPECT_EQ(c.module, "/etc/laud/m.ljb");
+  EXPECT_EQ(c.clock, "event");
+  EXPECT_FALSE(c.until);
+  EXPECT_EQ(c.bootstrap_servers, "127.0.0.1:19092");
+  EXPECT_EQ(c.input_topics, std::vector<std::string>{"laud.events"});
+  EXPECT_EQ(c.group_id, "laudd");
+  EXPECT_EQ(c.dispatch_topic_prefix, "laud.dispatch.");
+  EXPECT_EQ(c.rejects_topic, "laud.rejects");
+  EXPECT_FALSE(c.stop_at_end);
+  EXPECT_TRUE(c.properties.empty());
+}
+
+TEST(Config, EveryKey) {
+  RunConfig c;
+  std::string error;
+  const char* text = R"(module = "/m.ljb"
+clock = "wall"
+until = "2027-01-31T00:00:00Z"
+stats = "-"
+[kafka]
+bootstrap_servers = "k1:9092,k2:9092"
+input_topics = ["a", "b"]
+group_id = "g"
+dispatch_topic_prefix = "out."
+rejects_topic = "bad"
+stop_at_end = true
+[kafka.properties]
+"security.protocol" = "SASL_SSL"
+"fetch.wait.max.ms" = 50
+"check.crcs" = true
+)";
+  ASSERT_TRUE(parse_config(text, "run.toml", c, &error)) << error;
+  EXPECT_EQ(c.module, "/m.ljb");
+  EXPECT_EQ(c.clock, "wall");
+  EXPECT_EQ(c.until, 1801353600000);
+  EXPECT_EQ(c.stats, "-");
+  EXPECT_EQ(c.bootstrap_servers, "k1:9092,k2:9092");
+  EXPECT_EQ(c.input_topics, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c.group_id, "g");
+  EXPECT_EQ(c.dispatch_topic_prefix, "out.");
+  EXPECT_EQ(c.rejects_topic, "bad");
+  EXPECT_TRUE(c.stop_at_end);
+  ASSERT_EQ(c.properties.size(), 3u);
+  // In key order (toml++ tables are sorted maps).
+  EXPECT_EQ(c.properties[0], (std::pair<std::string, std::string>{"check.crcs", "true"}));
+  EXPECT_EQ(c.properties[1], (std::pair<std::string, std::string>{"fetch.wait.max.ms", "50"}));
+  EXPECT_EQ(c.properties[2], (std::pair<std::string, std::string>{"security.protocol", "SASL_SSL"}));
+}
+
+std::string error_of(const char* text) {
+  RunConfig c;
+  std::string error;
+  EXPECT_FALSE(parse_config(text, "run.toml", c, &error));
+  return error;
+}
+
+TEST(Config, Errors) {
+  EXPECT_EQ(error_of("module = \"m\"\nmodlue = 1\n"), "run.toml:2:10: unknown key `modlue`");
+  EXPECT_EQ(error_of("module = \"m\"\n[kafka]\ngroup = \"g\"\n"), "run.toml:3:9: unknown key `kafka.group`");
+  EXPECT_EQ(error_of("module = \"m\"\nclock = \"sun\"\n"),
+            "run.toml:2:9: `clock` must be \"event\" or \"wall\", not \"sun\"");
+  EXPECT_EQ(error_of("module = \"m\"\nuntil = \"tomorrow\"\n"),
+            "run.toml:2:9: `until`: `tomorrow` is not an RFC 3339 time");
+  EXPECT_EQ(error_of("module = \"m\"\n[kafka]\nstop_at_end = \"yes\"\n"),
+            "run.toml:3:15: `kafka.stop_at_end` must be true or false");
+  EXPECT_EQ(error_of("module = \"m\"\n[kafka]\ninput_topics = []\n"),
+            "run.toml:3:16: `kafka.input_topics` must name at least one topic");
+  EXPECT_EQ(error_of("module = \"m\"\n[kafka]\ninput_topics = [\"a\", 3]\n"),
+            "run.toml:3:22: `kafka.input_topics[]` must be a string");
+  EXPECT_EQ(error_of("module = \"m\"\n[kafka.properties]\n\"enable.auto.commit\" = true\n"),
+            "run.toml:3:24: `kafka.properties.\"enable.auto.commit\"` is set by laudd (see docs/kafka.md)");
+  EXPECT_EQ(error_of("clock = \"event\"\n"), "run.toml: missing key `module` (the compiled module, .ljb)");
+  std::string syntax = error_of("module = \n");
+  EXPECT_EQ(syntax.rfind("run.toml:1:", 0), 0u) << syntax;
+}
+
+}  // namespace
+}  // namespace laud::runtime

@@ -1,0 +1,77 @@
+// kafka_sink.h — Messaging Dispatcher on Kafka (docs/kafka.md): one librdkafka producer; dispatch
+// records go to PREFIX+channel keyed by customer with `journey`, `channel`, `dispatch_id` headers;
+// rejects go to one topic, the original input as the value and the reason in a header.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/dispatch/sink.h"
+
+typedef struct rd_kafka_s rd_kafka_t;
+
+namespace laud::runtime {
+
+class KafkaProducer {
+ public:
+  KafkaProducer() = default;
+  ~KafkaProducer();
+  KafkaProducer(const KafkaProducer&) = delete;
+  KafkaProducer& operator=(const KafkaProducer&) = delete;
+  bool open(const std::string& bootstrap, const std::vector<std::pair<std::string, std::string>>& properties,
+            std::string* error);
+  // Produces one message (headers as name/value pairs); waits while the local queue is full.
+  void produce(const std::string& topic, std::string_view key, std::string_view value,
+               std::initializer_list<std::pair<const char*, std::string_view>> headers);
+  // Waits until every message is delivered; false (with the first delivery error) when one failed.
+  bool flush(std::string* error);
+  uint64_t produced() const { return produced_; }
+  rd_kafka_t* handle() { return rk_; }
+
+ private:
+  static void on_delivery(rd_kafka_t*, const void* message, void* opaque);
+  rd_kafka_t* rk_ = nullptr;
+  uint64_t produced_ = 0;
+  uint64_t failed_ = 0;
+  std::string first_failure_;
+};
+
+// Dispatch records: topic = prefix + channel, key = customer.
+class KafkaDispatchSink : public LineSink {
+ public:
+  KafkaDispatchSink(KafkaProducer& producer, std::string prefix) : producer_(producer), prefix_(std::move(prefix)) {}
+  void write(std::string_view line) override;  // without a record: to PREFIX+"unknown", no key
+  void write_record(const DispatchRecord& record, std::string_view line) override;
+  bool flush() override { return producer_.flush(&error); }
+  std::string error;
+
+ private:
+  KafkaProducer& producer_;
+  std::string prefix_;
+  std::string topic_, id_;
+};
+
+// Rejects: receives the engine's `{"line":N,"reason":R,"input":I}` line; produces I with headers
+// `reason`, `line` and the origin set by set_origin (`topic`, `partition`, `offset`).
+class KafkaRejectSink : public LineSink {
+ public:
+  KafkaRejectSink(KafkaProducer& producer, std::string topic) : producer_(producer), topic_(std::move(topic)) {}
+  void set_origin(std::string_view topic, int32_t partition, int64_t offset);
+  void write(std::string_view line) override;
+  // A message without a value (not an input line the engine could see).
+  void reject_null(uint64_t line);
+  bool flush() override { return producer_.flush(&error); }
+  uint64_t rejects() const { return rejects_; }
+  std::string error;
+
+ private:
+  void produce(std::string_view input, std::string_view reason, uint64_t line);
+  KafkaProducer& producer_;
+  std::string topic_;
+  std::string origin_topic_, partition_, offset_;
+  uint64_t rejects_ = 0;
+};
+
+}  // namespace laud::runtime

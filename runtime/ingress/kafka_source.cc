@@ -1,0 +1,168 @@
+// kafka_source.cc — the Kafka consumer of `laudd run --config` (librdkafka C API): cooperative
+// incremental rebalances, end-of-partition tracking for stop_at_end, explicit synchronous commits.
+#include "runtime/ingress/kafka_source.h"
+
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+
+#include <cstring>
+
+namespace laud::runtime {
+
+KafkaSource::~KafkaSource() { close(); }
+
+void KafkaSource::close() {
+  if (current_) {
+    rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(current_));
+    current_ = nullptr;
+  }
+  if (rk_) {
+    rd_kafka_consumer_close(rk_);
+    rd_kafka_destroy(rk_);
+    rk_ = nullptr;
+  }
+}
+
+bool KafkaSource::open(const std::string& bootstrap, const std::string& group, const std::vector<std::string>& topics,
+                       const std::vector<std::pair<std::string, std::string>>& properties, bool stop_at_end,
+                       int wait_ms, std::function<void()> before_revoke, std::string* error) {
+  stop_at_end_ = stop_at_end;
+  before_revoke_ = std::move(before_revoke);
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  auto set = [&](const std::string& k, const std::string& v) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      *error = fmt::format("consumer property {}={}: {}", k, v, err);
+      return false;
+    }
+    return true;
+  };
+  bool ok = set("bootstrap.servers", bootstrap) && set("group.id", group) &&
+            set("partition.assignment.strategy", "cooperative-sticky") && set("enable.auto.commit", "false") &&
+            set("enable.auto.offset.store", "false") && set("auto.offset.reset", "earliest") &&
+            set("enable.partition.eof", stop_at_end ? "true" : "false");
+  for (size_t i = 0; ok && i < properties.size(); ++i) ok = set(properties[i].first, properties[i].second);
+  if (!ok) {
+    rd_kafka_conf_destroy(conf);
+    return false;
+  }
+  rd_kafka_conf_set_opaque(conf, this);
+  rd_kafka_conf_set_rebalance_cb(conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t* p,
+                                          void* opaque) { on_rebalance(rk, e, p, opaque); });
+  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!rk_) {
+    *error = fmt::format("cannot create the Kafka consumer: {}", err);
+    return false;
+  }
+  rd_kafka_poll_set_consumer(rk_);
+  const struct rd_kafka_metadata* md = nullptr;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 0, nullptr, &md, wait_ms);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *error = fmt::format("no Kafka broker answered at {} within {} s ({})", bootstrap, wait_ms / 1000,
+                         rd_kafka_err2str(e));
+    return false;
+  }
+  rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_partition_list_t* subs = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
+  for (const auto& t : topics) rd_kafka_topic_partition_list_add(subs, t.c_str(), RD_KAFKA_PARTITION_UA);
+  e = rd_kafka_subscribe(rk_, subs);
+  rd_kafka_topic_partition_list_destroy(subs);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *error = fmt::format("cannot subscribe: {}", rd_kafka_err2str(e));
+    return false;
+  }
+  return true;
+}
+
+void KafkaSource::on_rebalance(rd_kafka_t* rk, int err, rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  auto* self = static_cast<KafkaSource*>(opaque);
+  bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < parts->cnt; ++i) self->assigned_[{parts->elems[i].topic, parts->elems[i].partition}] = false;
+    rd_kafka_error_t* e = nullptr;
+    if (cooperative)
+      e = rd_kafka_incremental_assign(rk, parts);
+    else
+      rd_kafka_assign(rk, parts);
+    if (e) {
+      fmt::print(stderr, "laudd: warning: Kafka assign: {}\n", rd_kafka_error_string(e));
+      rd_kafka_error_destroy(e);
+    }
+    return;
+  }
+  // Revoked or lost: what was processed is flushed and committed first (at-least-once).
+  if (self->before_revoke_ && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) self->before_revoke_();
+  for (int i = 0; i < parts->cnt; ++i) {
+    std::pair<std::string, int32_t> tp{parts->elems[i].topic, parts->elems[i].partition};
+    self->assigned_.erase(tp);
+    self->pending_.erase(tp);
+  }
+  if (cooperative) {
+    if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) rd_kafka_error_destroy(e);
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+KafkaSource::Poll KafkaSource::poll(int timeout_ms, KafkaMessage& m, std::string* error) {
+  if (current_) {
+    rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(current_));
+    current_ = nullptr;
+  }
+  rd_kafka_message_t* msg = rd_kafka_consumer_poll(rk_, timeout_ms);
+  if (!msg) {
+    if (stop_at_end_ && !assigned_.empty()) {
+      bool all = true;
+      for (const auto& [tp, at_end] : assigned_) all = all && at_end;
+      if (all) return Poll::kEnd;
+    }
+    return Poll::kIdle;
+  }
+  if (msg->err) {
+    Poll result = Poll::kIdle;
+    if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      auto it = assigned_.find({rd_kafka_topic_name(msg->rkt), msg->partition});
+      if (it != assigned_.end()) it->second = true;
+      bool all = stop_at_end_;
+      for (const auto& [tp, at_end] : assigned_) all = all && at_end;
+      if (all) result = Poll::kEnd;
+    } else if (msg->err == RD_KAFKA_RESP_ERR__FATAL || msg->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+               msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+               msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
+      *error = fmt::format("Kafka consumer: {}", rd_kafka_message_errstr(msg));
+      result = Poll::kError;
+    } else {
+      fmt::print(stderr, "laudd: warning: Kafka consumer: {}\n", rd_kafka_message_errstr(msg));
+    }
+    rd_kafka_message_destroy(msg);
+    return result;
+  }
+  current_ = msg;
+  m.topic = rd_kafka_topic_name(msg->rkt);
+  m.partition = msg->partition;
+  m.offset = msg->offset;
+  m.value = static_cast<const char*>(msg->payload);
+  m.size = msg->len;
+  std::pair<std::string, int32_t> tp{std::string(m.topic), m.partition};
+  pending_[tp] = msg->offset + 1;
+  auto it = assigned_.find(tp);
+  if (it != assigned_.end()) it->second = false;
+  return Poll::kMessage;
+}
+
+bool KafkaSource::commit(std::string* error) {
+  if (pending_.empty()) return true;
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(pending_.size()));
+  for (const auto& [tp, offset] : pending_)
+    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)->offset = offset;
+  rd_kafka_resp_err_t e = rd_kafka_commit(rk_, list, 0);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *error = fmt::format("offset commit failed: {}", rd_kafka_err2str(e));
+    return false;
+  }
+  pending_.clear();
+  return true;
+}
+
+}  // namespace laud::runtime

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# kafka_e2e.sh — `laudd run --config` against a real broker (tools/kafka.sh) gives the same records
+# and ids as the embedded run: examples/events.jsonl is produced (key = userId/anonymousId) to a fresh
+# 1-partition topic, laudd consumes it to the end (stop_at_end, until 2027-01-31), and every dispatch
+# topic of the run is read back (read_committed) and compared, sorted, with `laudd run --events`.
+# Rejects: the count on the rejects topic equals the embedded run's. Headers and keys are checked.
+# Usage: kafka_e2e.sh LAUDC LAUDD CREATE_TOPIC SOURCE_DIR WORK_DIR   (ctest kafka_e2e, LAUD_KAFKA_TESTS=ON)
+set -euo pipefail
+LAUDC=$1 LAUDD=$2 CREATE_TOPIC=$3 SRC=$4 WORK=$5
+PORT=${LAUD_KAFKA_PORT:-19092}
+BOOTSTRAP=127.0.0.1:$PORT
+UNTIL=2027-01-31T00:00:00Z
+fail() { echo "kafka_e2e: FAIL: $*" >&2; exit 1; }
+
+started=0
+cleanup() { if [ $started = 1 ]; then bash "$SRC/tools/kafka.sh" stop >/dev/null || true; fi; }
+trap cleanup EXIT
+if ! bash "$SRC/tools/kafka.sh" status >/dev/null 2>&1; then
+  bash "$SRC/tools/kafka.sh" start
+  started=1
+fi
+
+rm -rf "$WORK"; mkdir -p "$WORK"
+"$LAUDC" compile "$SRC"/examples/*.journey -o "$WORK/examples.ljb"
+
+# A bad config exits 2 naming file:line:col; an unreachable broker exits 1 after the bounded wait (10 s).
+printf 'module = "examples.ljb"\n[kafka]\nstop_at_end = "yes"\n' > "$WORK/bad.toml"
+rc=0; "$LAUDD" run --config "$WORK/bad.toml" 2>"$WORK/bad.log" || rc=$?
+[ $rc = 2 ] && grep -q "bad.toml:3:15: .kafka.stop_at_end. must be true or false" "$WORK/bad.log" ||
+  { cat "$WORK/bad.log" >&2; fail "bad config: exit $rc"; }
+printf 'module = "examples.ljb"\n[kafka]\nbootstrap_servers = "127.0.0.1:1"\n' > "$WORK/unreachable.toml"
+rc=0; "$LAUDD" run --config "$WORK/unreachable.toml" 2>"$WORK/unreachable.log" || rc=$?
+[ $rc = 1 ] && grep -q "no Kafka broker answered at 127.0.0.1:1 within 10 s" "$WORK/unreachable.log" ||
+  { tail -3 "$WORK/unreachable.log" >&2; fail "unreachable broker: exit $rc"; }
+
+# The embedded run over the same file.
+"$LAUDD" run --module "$WORK/examples.ljb" --events "$SRC/examples/events.jsonl" --until $UNTIL \
+  --out "$WORK/embedded.jsonl" --rejects "$WORK/embedded_rejects.jsonl" 2>"$WORK/embedded.log"
+LC_ALL=C sort "$WORK/embedded.jsonl" > "$WORK/embedded.sorted"
+
+# A fresh input topic of one partition, keyed by customer (a line that is not JSON gets an empty key).
+RUN=laud.e2e.$(date +%s).$$
+"$CREATE_TOPIC" "$BOOTSTRAP" "$RUN.events" 1
+python3 - "$SRC/examples/events.jsonl" > "$WORK/keyed.txt" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    try:
+        d = json.loads(line)
+        key = (d.get("userId") or d.get("anonymousId") or "") if isinstance(d, dict) else ""
+    except ValueError:
+        key = ""
+    assert "\t" not in line and "\t" not in str(key)
+    print(f"{key}\t{line}")
+PY
+kcat -b "$BOOTSTRAP" -P -t "$RUN.events" -K $'\t' -l "$WORK/keyed.txt"
+produced=$(kcat -b "$BOOTSTRAP" -C -t "$RUN.events" -e -q -f '%o\n' | wc -l)
+[ "$produced" = "$(wc -l < "$SRC/examples/events.jsonl")" ] || fail "produced $produced messages, the file has more lines"
+
+cat > "$WORK/run.toml" <<TOML
+module = "examples.ljb"
+until = "$UNTIL"
+stats = "stats.json"
+
+[kafka]
+bootstrap_servers = "$BOOTSTRAP"
+input_topics = ["$RUN.events"]
+group_id = "$RUN"
+dispatch_topic_prefix = "$RUN.dispatch."
+rejects_topic = "$RUN.rejects"
+stop_at_end = true
+TOML
+(cd "$WORK" && timeout 120 "$LAUDD" run --config run.toml) 2>"$WORK/kafka.log" || { cat "$WORK/kafka.log" >&2; fail "laudd --config exited $?"; }
+cat "$WORK/kafka.log"
+
+# Every dispatch topic of this run, read to its end (read_committed: ready for transactions).
+topics=$(kcat -b "$BOOTSTRAP" -L | sed -n "s/^  topic \"\($RUN\.dispatch\.[a-z_]*\)\".*/\1/p" | sort)
+[ -n "$topics" ] || fail "no dispatch topics $RUN.dispatch.*"
+: > "$WORK/kafka.records"
+for t in $topics; do
+  kcat -b "$BOOTSTRAP" -C -t "$t" -X isolation.level=read_committed -e -q -f '%k\t%h\t%s\n' >> "$WORK/kafka.records"
+done
+# Key = customer; headers journey, channel, dispatch_id agree with the record; the topic with its channel.
+python3 - "$WORK/kafka.records" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    key, headers, value = line.rstrip("\n").split("\t", 2)
+    r = json.loads(value)
+    h = dict(kv.split("=", 1) for kv in headers.split(","))
+    want = {"journey": r["journey"], "channel": r["channel"], "dispatch_id": r["id"]}
+    assert key == r["customer"], (key, r)
+    assert h == want, (h, want)
+    n += 1
+print(f"kafka_e2e: {n} records: keys and headers agree with the records")
+PY
+cut -f3- "$WORK/kafka.records" | LC_ALL=C sort > "$WORK/kafka.sorted"
+if ! cmp -s "$WORK/embedded.sorted" "$WORK/kafka.sorted"; then
+  diff "$WORK/embedded.sorted" "$WORK/kafka.sorted" | head -n 20 >&2
+  fail "the Kafka run's records differ from the embedded run's ($(wc -l < "$WORK/kafka.sorted") vs $(wc -l < "$WORK/embedded.sorted"))"
+fi
+[ -s "$WORK/kafka.sorted" ] || fail "no records"
+
+rejects=$(kcat -b "$BOOTSTRAP" -C -t "$RUN.rejects" -X isolation.level=read_committed -e -q -f 'x\n' 2>/dev/null | wc -l)
+want=$(wc -l < "$WORK/embedded_rejects.jsonl")
+[ "$rejects" = "$want" ] || fail "$rejects messages on $RUN.rejects, the embedded run rejected $want"
+[ -s "$WORK/stats.json" ] || fail "no stats.json"
+echo "kafka_e2e: PASS: $(wc -l < "$WORK/kafka.sorted") dispatch records identical to the embedded run (ids included) over $(echo $topics | wc -w) topics; $rejects rejects"
