@@ -354,7 +354,7 @@ Phase run_laudd(const Stream& s, const vm::Module& module, const std::string& st
     }
     auto checkpoint = [&](size_t next_line) {
       double w = wall_now(), c = cpu_clock(CLOCK_THREAD_CPUTIME_ID);
-      runtime::Position pos{s.offsets[next_line], next_line, -1, -1};
+      runtime::Position pos{s.offsets[next_line], next_line, 0, -1, -1};
       if (!engine->checkpoint(*store, pos, &error)) {
         fmt::print(stderr, "bench_e2e: checkpoint: {}\n", error);
         std::exit(1);

@@ -20,6 +20,7 @@
 #include "runtime/ingress/line_reader.h"
 #include "runtime/journeys/catalog.h"
 #include "runtime/state/store.h"
+#include "vm/module_format.h"
 #include "vm/time_text.h"
 
 namespace {
@@ -171,18 +172,28 @@ int run(const RunArgs& a) {
   if (rejects && !rejects->open(a.rejects, fresh ? -1 : pos.rejects, &error)) return fail(error);
   runtime::LineReader reader;
   if (!reader.open(a.events, &error)) return fail(error);
-  if (!fresh && !reader.skip_to(pos.input_offset, pos.input_line))
-    return fail(a.events + ": shorter than the input the state in " + a.state + " has consumed");
-  uint64_t consumed = 0, consumed_lines = 0;  // input processed so far (the position of a checkpoint)
+  // Input processed so far (the position of a checkpoint) and the hash of those bytes.
+  uint64_t consumed = 0, consumed_lines = 0, consumed_hash = vm::kFnvOffsetBasis;
+  auto consume = [&](std::string_view line) {
+    consumed_hash = vm::fnv1a64("\n", vm::fnv1a64(line, consumed_hash));
+    consumed = reader.offset();
+    consumed_lines = reader.line_number();
+  };
   if (!fresh) {
-    consumed = pos.input_offset;
-    consumed_lines = pos.input_line;
+    // Skip what the state has consumed, checking that it is the same input.
+    std::string_view skipped;
+    while (consumed < pos.input_offset && reader.next(skipped)) consume(skipped);
+    if (consumed < pos.input_offset)
+      return fail(a.events + ": shorter than the input the state in " + a.state + " has consumed");
+    if (consumed != pos.input_offset || consumed_lines != pos.input_line || consumed_hash != pos.input_hash)
+      return fail(fmt::format("{}: its first {} lines differ from the input the state in {} has consumed", a.events,
+                              consumed_lines, a.state));
   }
 
   auto checkpoint = [&]() -> bool {
     if (!out.flush() || (rejects && !rejects->flush())) return false;
     if (!store) return true;
-    runtime::Position p{consumed, consumed_lines, out.position(), rejects ? rejects->position() : -1};
+    runtime::Position p{consumed, consumed_lines, consumed_hash, out.position(), rejects ? rejects->position() : -1};
     return engine.checkpoint(*store, p, &error);
   };
   std::string_view line;
@@ -196,8 +207,7 @@ int run(const RunArgs& a) {
       break;
     }
     engine.process_line(line, reader.line_number());
-    consumed = reader.offset();
-    consumed_lines = reader.line_number();
+    consume(line);
     if (store && ++since_checkpoint == kCheckpointLines) {
       since_checkpoint = 0;
       if (!checkpoint()) return fail("checkpoint: " + error);

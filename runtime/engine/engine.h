@@ -41,6 +41,7 @@ class StateStore;
 struct Position {
   uint64_t input_offset = 0;
   uint64_t input_line = 0;
+  uint64_t input_hash = 0;  // FNV-1a 64 of the consumed lines (each with its newline): a changed input is refused
   int64_t out = -1;      // -1: not resumable (stdout), or a fresh run
   int64_t rejects = -1;
 };

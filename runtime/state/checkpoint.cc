@@ -61,6 +61,7 @@ bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* err
   vm::put_varint(g, instance_seq_);
   vm::put_varint(g, pos.input_offset);
   vm::put_varint(g, pos.input_line);
+  vm::put_u64(g, pos.input_hash);
   vm::put_zigzag(g, pos.out);
   vm::put_zigzag(g, pos.rejects);
   vm::put_varint(g, limit_windows_.size());
@@ -121,6 +122,7 @@ bool Engine::restore(StateStore& store, Position& pos, bool& fresh, std::string*
   instance_seq_ = r.varint();
   pos.input_offset = r.varint();
   pos.input_line = r.varint();
+  pos.input_hash = r.u64();
   pos.out = r.zigzag();
   pos.rejects = r.zigzag();
   uint64_t n = r.count();

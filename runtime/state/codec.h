@@ -18,7 +18,7 @@
 
 namespace laud::runtime {
 
-inline constexpr uint8_t kStateFormat = 1;
+inline constexpr uint8_t kStateFormat = 2;  // 2: the engine record holds the input's hash
 
 void encode_doc(std::string& out, const Doc& d);
 bool decode_doc(vm::ByteReader& r, Doc& d, int depth = 0);

@@ -73,7 +73,7 @@ std::vector<std::string> run(const std::string& bytes, const fs::path& dir, cons
   uint64_t n = pos.input_line;
   for (const std::string& l : lines) e.process_line(l, ++n);
   e.finish();
-  if (!e.checkpoint(store, Position{0, n, -1, -1}, error)) return {};
+  if (!e.checkpoint(store, Position{0, n, 0, -1, -1}, error)) return {};
   if (stats) *stats = e.stats_json();
   std::vector<std::string> templates;
   size_t at = 0;

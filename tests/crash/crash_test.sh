@@ -46,3 +46,12 @@ ids=$(grep -o '^{"id":"[0-9a-f]*"' out.jsonl | sort | uniq -d | wc -l)
 [ "$ids" = 0 ] || { echo "crash_test: $ids duplicated dispatch ids"; exit 1; }
 echo "crash_test: $kills kills in $runs runs; records, rejects and stats identical to the uninterrupted run"
 [ "$kills" -ge 1 ] || { echo "crash_test: no run was killed (machine too fast?): the test proved nothing"; exit 1; }
+# A changed input is refused, not silently resumed at the old offset.
+sed '1s/"type"/"type" /' events.jsonl > changed.jsonl
+if "$LAUDD" run --module module.ljb --events changed.jsonl --until 2027-03-01T00:00:00Z --state state \
+    --out out.jsonl --rejects out.rejects 2>changed.log; then
+  echo "crash_test: a changed input was resumed"; exit 1
+fi
+grep -q "differ from the input the state" changed.log || { cat changed.log; exit 1; }
+cmp ref.jsonl out.jsonl  # and the outputs were left as they were
+echo "crash_test: a changed input is refused"
