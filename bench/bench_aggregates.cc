@@ -1,5 +1,5 @@
 // bench_aggregates.cc — the per-customer state of windowed aggregates (runtime/audience/aggregates.h):
-// the current AggState against the previous implementation (kept below as OldAgg: a std::deque of
+// the current AggState against the previous implementation (runtime/audience/aggregates_legacy.h: a std::deque of
 // 80-byte slots, every query a walk over the window), measured in the same run.
 //   BM_Query:  one query of a window of N distinct instants that did not change since the last
 //              query (segments ask before and after every event; most asks see no change).
@@ -23,6 +23,7 @@
 
 #include "bench/capturing_reporter.h"
 #include "runtime/audience/aggregates.h"
+#include "runtime/audience/aggregates_legacy.h"
 #include "vm/value_ops.h"
 
 // Live heap bytes (malloc_usable_size), for the memory line of the summary. Every form of
@@ -57,75 +58,6 @@ using laud::runtime::AggState;
 using laud::runtime::kMaxWindowEntries;
 using laud::vm::AggFunc;
 using laud::vm::Value;
-
-// ---------------------------------------------------------------- the previous implementation
-
-class OldAgg {
- public:
-  void record(const laud::vm::AggregateDesc& d, int64_t time, const Value* value, int64_t now) {
-    bool wants_value = d.func != AggFunc::kCount && d.func != AggFunc::kLast;
-    if (wants_value && !value) return;
-    if (d.within_ms < 0) {
-      total_.add(wants_value ? value : nullptr);
-      if (time > last_) last_ = time;
-      return;
-    }
-    evict(d, now);
-    int64_t edge;
-    if (!__builtin_sub_overflow(now, d.within_ms, &edge) && time <= edge) return;
-    auto it = window_.end();
-    while (it != window_.begin() && std::prev(it)->time > time) --it;
-    if (it != window_.begin() && std::prev(it)->time == time) {
-      std::prev(it)->add(wants_value ? value : nullptr);
-    } else {
-      AggSlot s;
-      s.time = time;
-      s.add(wants_value ? value : nullptr);
-      window_.insert(it, s);
-    }
-    if (window_.size() > kMaxWindowEntries) {
-      AggSlot first = window_.front();
-      window_.pop_front();
-      AggSlot& second = window_.front();
-      first.merge(second);
-      second = first;
-    }
-  }
-  Value query(const laud::vm::AggregateDesc& d, int64_t now) {
-    AggSlot acc;
-    int64_t latest = INT64_MIN;
-    if (d.within_ms < 0) {
-      acc = total_;
-      latest = last_;
-    } else {
-      evict(d, now);
-      for (const AggSlot& s : window_) {
-        if (s.time > now) break;
-        acc.merge(s);
-        latest = s.time;
-      }
-    }
-    switch (d.func) {
-      case AggFunc::kCount: return Value::integer(acc.count);
-      case AggFunc::kSum: return acc.sum.value();
-      case AggFunc::kMin: return acc.min;
-      case AggFunc::kMax: return acc.max;
-      case AggFunc::kAvg: return acc.count == 0 ? Value() : Value::floating(acc.fsum / static_cast<double>(acc.count));
-      case AggFunc::kLast: return latest == INT64_MIN ? Value() : Value::time(latest);
-    }
-    return Value();
-  }
-
- private:
-  void evict(const laud::vm::AggregateDesc& d, int64_t now) {
-    int64_t edge;
-    if (__builtin_sub_overflow(now, d.within_ms, &edge)) return;
-    while (!window_.empty() && window_.front().time <= edge) window_.pop_front();
-  }
-  AggSlot total_;
-  int64_t last_ = INT64_MIN;
-  std::deque<AggSlot> window_;
-};
 
 // ---------------------------------------------------------------- inputs
 
@@ -217,9 +149,9 @@ void stream_args(benchmark::internal::Benchmark* b) {
       for (int w : {16, 256}) b->Args({f, m, w});
 }
 
-BENCHMARK(BM_Query<OldAgg>)->Name("BM_QueryOld")->Apply(query_args);
+BENCHMARK(BM_Query<laud::runtime::LegacyAggState>)->Name("BM_QueryOld")->Apply(query_args);
 BENCHMARK(BM_Query<AggState>)->Name("BM_QueryNew")->Apply(query_args);
-BENCHMARK(BM_Stream<OldAgg>)->Name("BM_StreamOld")->Apply(stream_args);
+BENCHMARK(BM_Stream<laud::runtime::LegacyAggState>)->Name("BM_StreamOld")->Apply(stream_args);
 BENCHMARK(BM_Stream<AggState>)->Name("BM_StreamNew")->Apply(stream_args);
 
 // Heap bytes of one state holding a window of n entries (after the steady state of BM_Stream).
@@ -249,12 +181,12 @@ void print_summary(const laud::bench::CapturingReporter& rep) {
                       kMixes[m], n, o, w, o / w);
         }
   }
-  std::printf("\nsizeof: old state %zu bytes, new AggState %zu bytes\n", sizeof(OldAgg), sizeof(AggState));
+  std::printf("\nsizeof: old state %zu bytes, new AggState %zu bytes\n", sizeof(laud::runtime::LegacyAggState), sizeof(AggState));
   std::printf("heap bytes per state (make_unique + its window) by window entries:\n");
   for (int f = 0; f < 4; ++f)
     for (int64_t n : {0, 1, 16, 256, 1024})
       std::printf("  %-5s %5lld entries: old %7lld, new %7lld\n", std::string(laud::vm::agg_func_name(kFuncs[f])).c_str(),
-                  static_cast<long long>(n), static_cast<long long>(heap_bytes<OldAgg>(f, n)),
+                  static_cast<long long>(n), static_cast<long long>(heap_bytes<laud::runtime::LegacyAggState>(f, n)),
                   static_cast<long long>(heap_bytes<AggState>(f, n)));
   std::fflush(stdout);
 }

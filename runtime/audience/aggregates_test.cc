@@ -2,6 +2,7 @@
 // `within`: the window (now − D, now], late events, int → float sums, skipped non-numbers, empty
 // results, and the bounded window (compaction past kMaxWindowEntries).
 #include "runtime/audience/aggregates.h"
+#include "runtime/audience/aggregates_legacy.h"
 
 #include <gtest/gtest.h>
 
@@ -420,74 +421,6 @@ struct Rng {
   bool chance(int percent) { return static_cast<int>(next() % 100) < percent; }
 };
 
-// The previous AggState, verbatim but for names (std::deque of AggSlot, a walk per query).
-class LegacyAgg {
- public:
-  void record(const vm::AggregateDesc& d, int64_t time, const Value* value, int64_t now) {
-    bool wants_value = d.func != AggFunc::kCount && d.func != AggFunc::kLast;
-    if (wants_value && !value) return;
-    if (d.within_ms < 0) {
-      total_.add(wants_value ? value : nullptr);
-      if (time > last_) last_ = time;
-      return;
-    }
-    evict(d, now);
-    int64_t edge;
-    if (!__builtin_sub_overflow(now, d.within_ms, &edge) && time <= edge) return;
-    auto it = window_.end();
-    while (it != window_.begin() && std::prev(it)->time > time) --it;
-    if (it != window_.begin() && std::prev(it)->time == time) {
-      std::prev(it)->add(wants_value ? value : nullptr);
-    } else {
-      AggSlot s;
-      s.time = time;
-      s.add(wants_value ? value : nullptr);
-      window_.insert(it, s);
-    }
-    if (window_.size() > kMaxWindowEntries) {
-      AggSlot first = window_.front();
-      window_.pop_front();
-      AggSlot& second = window_.front();
-      first.merge(second);
-      second = first;
-    }
-  }
-  Value query(const vm::AggregateDesc& d, int64_t now) {
-    AggSlot acc;
-    int64_t latest = INT64_MIN;
-    if (d.within_ms < 0) {
-      acc = total_;
-      latest = last_;
-    } else {
-      evict(d, now);
-      for (const AggSlot& s : window_) {
-        if (s.time > now) break;
-        acc.merge(s);
-        latest = s.time;
-      }
-    }
-    switch (d.func) {
-      case AggFunc::kCount: return Value::integer(acc.count);
-      case AggFunc::kSum: return acc.sum.value();
-      case AggFunc::kMin: return acc.min;
-      case AggFunc::kMax: return acc.max;
-      case AggFunc::kAvg: return acc.count == 0 ? Value() : Value::floating(acc.fsum / static_cast<double>(acc.count));
-      case AggFunc::kLast: return latest == INT64_MIN ? Value() : Value::time(latest);
-    }
-    return Value();
-  }
-  size_t slots() const { return window_.size(); }
-
- private:
-  void evict(const vm::AggregateDesc& d, int64_t now) {
-    int64_t edge;
-    if (__builtin_sub_overflow(now, d.within_ms, &edge)) return;
-    while (!window_.empty() && window_.front().time <= edge) window_.pop_front();
-  }
-  AggSlot total_;
-  int64_t last_ = INT64_MIN;
-  std::deque<AggSlot> window_;
-};
 
 // Every recorded event kept; each query folds them from scratch: per instant in arrival order,
 // instants in time order (without `within`: all of them in arrival order).
@@ -646,7 +579,7 @@ void run_random(uint64_t seed, const RandomRun& run, bool naive, int round_trip_
     Rng r{seed};
     vm::AggregateDesc d = desc(f, run.within);
     auto s = std::make_unique<AggState>();
-    LegacyAgg legacy;
+    LegacyAggState legacy;
     NaiveAgg ref(d);
     int64_t now = kT0;
     int64_t queries = 0;
