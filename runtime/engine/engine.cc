@@ -256,7 +256,7 @@ void Engine::process_event(Event& ev) {
     merge_traits(c.traits, traits, graveyard_);
   }
   const EventRoutes* routes = index_.routes(root.name);
-  if (routes && !routes->aggregates.empty()) record_history(c, root);
+  record_history(c, root, routes);
 
   // 2. exit rules (and goals); 3. `wait up to` branches; 4. `on E` entries; 5. `on enter`.
   if (!c.goals.empty()) check_goals(c, root);
@@ -286,9 +286,9 @@ void Engine::finish() {
 
 bool Engine::predicate(uint32_t fn) { return fn == vm::kNone || version().interp->call(fn, *host_).truthy(); }
 
-void Engine::record_history(Customer& c, const EventRoot& e) {
-  const EventRoutes* routes = index_.routes(e.name);
-  if (routes) record_slots(c, e, routes->aggregates);
+// The aggregates that count `e`: the current module's (by its routes) and older versions' own.
+void Engine::record_history(Customer& c, const EventRoot& e, const EventRoutes* routes) {
+  if (routes && !routes->aggregates.empty()) record_slots(c, e, routes->aggregates);
   if (!extra_slots_.empty()) record_slots(c, e, extra_slots_);
 }
 

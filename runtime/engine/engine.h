@@ -107,7 +107,7 @@ class Engine {
   void fire_schedule(const Timer& t);
   void advance_to(int64_t t);
 
-  void record_history(Customer& c, const EventRoot& e);
+  void record_history(Customer& c, const EventRoot& e, const EventRoutes* routes);
   void record_slots(Customer& c, const EventRoot& e, const std::vector<uint32_t>& slots);
   void check_goals(Customer& c, const EventRoot& e);
   void check_exits(Customer& c, const EventRoot& e, const EventRoutes* routes);

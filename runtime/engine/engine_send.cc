@@ -121,7 +121,8 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
 }
 
 void Engine::record_sent(Customer& c, const vm::SendDesc& s, std::string_view journey) {
-  if (!index_.routes("$sent") && extra_slots_.empty()) return;
+  const EventRoutes* routes = index_.routes("$sent");
+  if ((!routes || routes->aggregates.empty()) && extra_slots_.empty()) return;  // nothing counts dispatches
   EventRoot sent;
   sent.name = "$sent";
   sent.time = now_;
@@ -129,7 +130,7 @@ void Engine::record_sent(Customer& c, const vm::SendDesc& s, std::string_view jo
   sent.props.put("step", Doc::string(s.step));
   sent.props.put("channel", Doc::string(vm::channel_name(s.channel)));
   sent.props.put("template", Doc::string(s.template_name));
-  record_history(c, sent);
+  record_history(c, sent, routes);
 }
 
 }  // namespace laud::runtime

@@ -151,5 +151,38 @@ TEST(ModuleVersions, TheSameModuleResumesWithoutLoadingAnything) {
   EXPECT_EQ(rest, (std::vector<std::string>{"v1-second@c1"}));
 }
 
+
+TEST(ModuleVersions, AnOldVersionsOwnAggregatesKeepCounting) {
+  // v1's instance reads count(x within 30d), which v2 does not have: events after the upgrade still
+  // feed it, even events whose name v2 does not know at all.
+  Fixture f;
+  std::string error;
+  std::string v1 = testing::compile_module_bytes({{"v1.journey", R"(
+journey j {
+  on a
+  wait 1d
+  n: send push "n" with { xs: count(x within 30d) }
+}
+)"}}, &error);
+  std::string v2 = testing::compile_module_bytes({{"v2.journey", kV2}}, &error);
+  ASSERT_FALSE(v1.empty() || v2.empty()) << error;
+  run(v1, f.dir, {track("c1", "a", "2026-12-01T10:00:00Z"), track("c1", "x", "2026-12-01T10:30:00Z")}, std::nullopt,
+      true, &error);
+  ASSERT_TRUE(error.empty()) << error;
+  std::unique_ptr<vm::Module> m = testing::load_module_bytes(v2, &error);
+  StringSink out;
+  EngineOptions o;
+  o.until = vm::parse_rfc3339("2026-12-03T00:00:00Z");
+  Engine e(*m, out, nullptr, o);
+  StateStore store;
+  ASSERT_TRUE(store.open(f.dir.string(), &error)) << error;
+  Position pos;
+  bool fresh = true;
+  ASSERT_TRUE(e.restore(store, pos, fresh, &error)) << error;
+  e.process_line(track("c1", "x", "2026-12-01T12:00:00Z"), 1);
+  e.finish();
+  EXPECT_NE(out.text.find(R"("vars":{"xs":2})"), std::string::npos) << out.text;
+}
+
 }  // namespace
 }  // namespace laud::runtime
