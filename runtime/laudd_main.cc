@@ -13,12 +13,11 @@
 #include <string>
 
 #include "runtime/config/config.h"
-#include "runtime/dispatch/kafka_sink.h"
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
-#include "runtime/ingress/kafka_source.h"
 #include "runtime/ingress/line_reader.h"
 #include "runtime/journeys/catalog.h"
+#include "runtime/kafka/daemon.h"
 #include "runtime/state/store.h"
 #include "vm/module_format.h"
 #include "vm/time_text.h"
@@ -40,25 +39,9 @@ int fail(const std::string& message) {
   return 1;
 }
 
-// Messages between two flush-and-commit points of a Kafka run (fewer when the input pauses).
-constexpr uint64_t kKafkaBatch = 5'000;
-constexpr int kBrokerWaitMs = 10'000;
-
 volatile std::sig_atomic_t g_stop = 0;
 
-bool write_stats(const runtime::Engine& engine, const std::string& path) {
-  if (path.empty()) return true;
-  std::string json = engine.stats_json();
-  if (path == "-") {
-    fmt::print(stderr, "{}", json);
-    return true;
-  }
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << json;
-  return static_cast<bool>(f);
-}
-
-// laudd run --config FILE (docs/kafka.md): Kafka in, Kafka out, in-memory state, at-least-once.
+// laudd run --config FILE (docs/kafka.md): Kafka in, Kafka out, exactly-once, state in the changelog.
 int run_kafka(const RunArgs& a) {
   runtime::RunConfig cfg;
   std::string error;
@@ -68,69 +51,9 @@ int run_kafka(const RunArgs& a) {
   }
   runtime::JourneyCatalog catalog;
   if (!catalog.load_file(cfg.module, &error)) return fail(error);
-  runtime::EngineOptions options;
-  options.module_bytes = catalog.bytes();
-  options.clock = cfg.clock == "wall" ? runtime::ClockMode::kWall : runtime::ClockMode::kEvent;
-  options.until = cfg.until;
-
-  runtime::KafkaProducer producer;
-  if (!producer.open(cfg.bootstrap_servers, cfg.properties, &error)) return fail(error);
-  runtime::KafkaDispatchSink out(producer, cfg.dispatch_topic_prefix);
-  runtime::KafkaRejectSink rejects(producer, cfg.rejects_topic);
-  runtime::Engine engine(catalog.module(), out, &rejects, options);
-  runtime::KafkaSource source;
-  bool failed = false;
-  auto flush_and_commit = [&]() -> bool {
-    if (!producer.flush(&error) || !source.commit(&error)) {
-      failed = true;
-      return false;
-    }
-    return true;
-  };
-  if (!source.open(cfg.bootstrap_servers, cfg.group_id, cfg.input_topics, cfg.properties, cfg.stop_at_end,
-                   kBrokerWaitMs, [&] { flush_and_commit(); }, &error))
-    return fail(error);
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
-
-  runtime::KafkaMessage m;
-  uint64_t in_batch = 0, null_values = 0;
-  bool at_end = false;
-  while (!g_stop && !failed) {
-    runtime::KafkaSource::Poll p = source.poll(in_batch ? 0 : 200, m, &error);
-    if (p == runtime::KafkaSource::Poll::kError) return fail(error);
-    if (p == runtime::KafkaSource::Poll::kMessage) {
-      rejects.set_origin(m.topic, m.partition, m.offset);
-      uint64_t line = static_cast<uint64_t>(m.offset) + 1;
-      if (m.value) {
-        engine.process_line(std::string_view(m.value, m.size), line);
-      } else {
-        ++null_values;
-        rejects.reject_null(line);
-      }
-      if (++in_batch < kKafkaBatch) continue;
-    }
-    // A full batch, or the input paused: make the outputs durable, then commit the offsets.
-    if (in_batch && !flush_and_commit()) break;
-    in_batch = 0;
-    if (p == runtime::KafkaSource::Poll::kEnd) {
-      at_end = true;
-      break;
-    }
-  }
-  if (failed) return fail(error);
-  if (at_end) engine.finish();  // stop_at_end: --until fires the timers due by then
-  if (!flush_and_commit()) return fail(error);
-  source.close();
-  if (!write_stats(engine, cfg.stats)) return fail(cfg.stats + ": cannot write");
-  if (a.summary) fmt::print(stderr, "{}", engine.stats_table());
-  const runtime::Stats& s = engine.stats();
-  fmt::print(stderr,
-             "laudd: {} messages: {} events accepted ({} duplicates), {} rejected ({} without a value), {} ignored; "
-             "{} dispatched, {} suppressed; {} customers, {} instances waiting; {} messages produced\n",
-             s.lines + null_values, s.accepted, s.duplicates, s.rejected + null_values, null_values, s.ignored,
-             s.dispatched, s.suppressed, engine.customers(), engine.live_instances(), producer.produced());
-  return 0;
+  return runtime::run_kafka_daemon(cfg, catalog, a.summary, nullptr, &g_stop);
 }
 
 int run(const RunArgs& a) {

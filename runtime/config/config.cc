@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include "vm/time_text.h"
 
@@ -75,6 +76,16 @@ struct Parser {
         if (!string(v, key, c.dispatch_topic_prefix)) return false;
       } else if (key == "rejects_topic") {
         if (!string(v, key, c.rejects_topic)) return false;
+      } else if (key == "changelog_topic") {
+        if (!string(v, key, c.changelog_topic)) return false;
+      } else if (key == "instance_id") {
+        if (!string(v, key, c.instance_id)) return false;
+      } else if (key == "transactional_id") {
+        if (!string(v, key, c.transactional_id)) return false;
+      } else if (key == "batch_messages") {
+        if (!integer(v, "kafka.batch_messages", 1, 1'000'000, c.batch_messages)) return false;
+      } else if (key == "batch_ms") {
+        if (!integer(v, "kafka.batch_ms", 1, 60'000, c.batch_ms)) return false;
       } else if (key == "stop_at_end") {
         const auto* b = v.as_boolean();
         if (!b) return fail(v, "`kafka.stop_at_end` must be true or false");
@@ -99,11 +110,19 @@ struct Parser {
     }
     return true;
   }
+  bool integer(const toml::node& n, std::string_view key, int64_t lo, int64_t hi, int64_t& out) {
+    const auto* i = n.as_integer();
+    if (!i || i->get() < lo || i->get() > hi)
+      return fail(n, fmt::format("`{}` must be an integer from {} to {}", key, lo, hi));
+    out = i->get();
+    return true;
+  }
   bool properties(const toml::table& t, RunConfig& c) {
     for (const auto& [k, v] : t) {
       std::string key(k.str()), value;
       if (key == "enable.auto.commit" || key == "enable.partition.eof" || key == "partition.assignment.strategy" ||
-          key == "group.id" || key == "bootstrap.servers")
+          key == "group.id" || key == "bootstrap.servers" || key == "transactional.id" ||
+          key == "isolation.level" || key == "enable.idempotence")
         return fail(v, fmt::format("`kafka.properties.\"{}\"` is set by laudd (see docs/kafka.md)", key));
       if (const auto* s = v.as_string()) {
         value = s->get();
@@ -136,6 +155,11 @@ bool parse_config(std::string_view text, const std::string& path, RunConfig& out
   if (!p.top(table, c)) return false;
   std::filesystem::path module(c.module);
   if (module.is_relative()) c.module = (std::filesystem::path(path).parent_path() / module).string();
+  if (c.instance_id.empty()) {
+    char host[256] = {};
+    c.instance_id = gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "laudd";
+  }
+  if (c.transactional_id.empty()) c.transactional_id = c.group_id + "." + c.instance_id;
   out = std::move(c);
   return true;
 }

@@ -23,6 +23,15 @@ struct RunConfig {
   std::string dispatch_topic_prefix = "laud.dispatch.";
   std::string rejects_topic = "laud.rejects";
   bool stop_at_end = false;
+  // Exactly-once (docs/kafka.md): the compacted changelog topic of the state (partitioned like the
+  // input), this process's stable instance id (default: the host name) and its transactional.id
+  // (default: group_id + "." + instance id); a transaction per batch of at most batch_messages
+  // messages or batch_ms milliseconds.
+  std::string changelog_topic = "laud.changelog";
+  std::string instance_id;
+  std::string transactional_id;
+  int64_t batch_messages = 5000;
+  int64_t batch_ms = 100;
   // [kafka.properties]: passed to librdkafka (consumer and producer), in key order.
   std::vector<std::pair<std::string, std::string>> properties;
 };

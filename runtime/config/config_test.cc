@@ -86,5 +86,36 @@ TEST(Config, Errors) {
   EXPECT_EQ(syntax.rfind("run.toml:1:", 0), 0u) << syntax;
 }
 
+TEST(Config, ExactlyOnceKeys) {
+  RunConfig c;
+  std::string error;
+  ASSERT_TRUE(parse_config("module = \"m.ljb\"\n[kafka]\ngroup_id = \"g\"\ninstance_id = \"a\"\n", "r.toml", c, &error))
+      << error;
+  EXPECT_EQ(c.changelog_topic, "laud.changelog");
+  EXPECT_EQ(c.transactional_id, "g.a");  // group id + instance id
+  EXPECT_EQ(c.batch_messages, 5000);
+  EXPECT_EQ(c.batch_ms, 100);
+  ASSERT_TRUE(parse_config("module = \"m.ljb\"\n", "r.toml", c, &error)) << error;
+  EXPECT_FALSE(c.instance_id.empty());  // the host name
+  EXPECT_EQ(c.transactional_id, "laudd." + c.instance_id);
+  const char* text = R"(module = "m.ljb"
+[kafka]
+changelog_topic = "cl"
+transactional_id = "t1"
+batch_messages = 20
+batch_ms = 5
+)";
+  ASSERT_TRUE(parse_config(text, "r.toml", c, &error)) << error;
+  EXPECT_EQ(c.changelog_topic, "cl");
+  EXPECT_EQ(c.transactional_id, "t1");
+  EXPECT_EQ(c.batch_messages, 20);
+  EXPECT_EQ(c.batch_ms, 5);
+  EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka]\nbatch_messages = 0\n", "r.toml", c, &error));
+  EXPECT_EQ(error, "r.toml:3:18: `kafka.batch_messages` must be an integer from 1 to 1000000");
+  EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka.properties]\n\"isolation.level\" = \"read_uncommitted\"\n",
+                            "r.toml", c, &error));
+  EXPECT_EQ(error, "r.toml:3:21: `kafka.properties.\"isolation.level\"` is set by laudd (see docs/kafka.md)");
+}
+
 }  // namespace
 }  // namespace laud::runtime

@@ -28,7 +28,8 @@ void KafkaProducer::on_delivery(rd_kafka_t*, const void* message, void* opaque) 
 }
 
 bool KafkaProducer::open(const std::string& bootstrap,
-                         const std::vector<std::pair<std::string, std::string>>& properties, std::string* error) {
+                         const std::vector<std::pair<std::string, std::string>>& properties, std::string* error,
+                         const std::string& transactional_id) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   auto set = [&](const std::string& k, const std::string& v) {
@@ -39,6 +40,13 @@ bool KafkaProducer::open(const std::string& bootstrap,
     return true;
   };
   if (!set("bootstrap.servers", bootstrap) || !set("enable.idempotence", "true") || !set("linger.ms", "5")) {
+    rd_kafka_conf_destroy(conf);
+    return false;
+  }
+  transactional_ = !transactional_id.empty();
+  // A transaction that stays open this long (a killed laudd) is aborted by the broker: this bounds
+  // how long read_committed consumers of a killed instance's partitions wait.
+  if (transactional_ && (!set("transactional.id", transactional_id) || !set("transaction.timeout.ms", "10000"))) {
     rd_kafka_conf_destroy(conf);
     return false;
   }
@@ -81,6 +89,95 @@ void KafkaProducer::produce(const std::string& topic, std::string_view key, std:
   }
   ++produced_;
   rd_kafka_poll(rk_, 0);
+}
+
+void KafkaProducer::produce_to(const std::string& topic, int32_t partition, std::string_view key,
+                               std::string_view value) {
+  for (;;) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_END);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(rk_, 100);
+      continue;
+    }
+    if (failed_++ == 0) first_failure_ = fmt::format("produce to {} [{}] failed: {}", topic, partition, rd_kafka_err2str(e));
+    return;
+  }
+  ++produced_;
+  rd_kafka_poll(rk_, 0);
+}
+
+TxnResult KafkaProducer::classify(void* txn_error, const char* what, std::string* error) {
+  auto* e = static_cast<rd_kafka_error_t*>(txn_error);
+  *error = fmt::format("Kafka {}: {}", what, rd_kafka_error_string(e));
+  TxnResult r = rd_kafka_error_is_fatal(e) ? TxnResult::kFatal : TxnResult::kAbort;
+  if (r == TxnResult::kAbort && !rd_kafka_error_txn_requires_abort(e) && !rd_kafka_error_is_retriable(e))
+    r = TxnResult::kFatal;  // e.g. an illegal state: nothing to abort, nothing to retry
+  rd_kafka_error_destroy(e);
+  return r;
+}
+
+// Calls `f` (a librdkafka transaction call) until it does not fail with a retriable error;
+// warns on each retry (the calls themselves block up to their timeout: no spinning).
+template <typename F>
+static rd_kafka_error_t* retrying(const char* what, F f) {
+  for (int attempt = 1;; ++attempt) {
+    rd_kafka_error_t* e = f();
+    if (!e || !rd_kafka_error_is_retriable(e)) return e;
+    fmt::print(stderr, "laudd: warning: Kafka {} (attempt {}): {}; retrying\n", what, attempt, rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+  }
+}
+
+bool KafkaProducer::init_transactions(int timeout_ms, int give_up_ms, std::string* error) {
+  for (int waited = 0;; waited += timeout_ms) {
+    rd_kafka_error_t* e = rd_kafka_init_transactions(rk_, timeout_ms);
+    if (!e) return true;
+    bool retry = rd_kafka_error_is_retriable(e) && waited + timeout_ms < give_up_ms;
+    *error = fmt::format("Kafka init_transactions: {}", rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+    if (!retry) return false;
+    fmt::print(stderr, "laudd: warning: {}; retrying\n", *error);
+  }
+}
+
+TxnResult KafkaProducer::begin(std::string* error) {
+  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(rk_)) return classify(e, "begin_transaction", error);
+  in_txn_ = true;
+  return TxnResult::kOk;
+}
+
+TxnResult KafkaProducer::commit(rd_kafka_t* consumer, void* offsets, std::string* error) {
+  auto* list = static_cast<rd_kafka_topic_partition_list_t*>(offsets);
+  if (failed_ > 0) {
+    *error = fmt::format("{} ({} messages failed)", first_failure_, failed_);
+    return TxnResult::kAbort;
+  }
+  if (list && list->cnt > 0) {
+    rd_kafka_consumer_group_metadata_t* meta = rd_kafka_consumer_group_metadata(consumer);
+    rd_kafka_error_t* e = retrying("send_offsets_to_transaction",
+                                   [&] { return rd_kafka_send_offsets_to_transaction(rk_, list, meta, 10'000); });
+    rd_kafka_consumer_group_metadata_destroy(meta);
+    if (e) return classify(e, "send_offsets_to_transaction", error);
+  }
+  if (rd_kafka_error_t* e = retrying("commit_transaction", [&] { return rd_kafka_commit_transaction(rk_, 10'000); }))
+    return classify(e, "commit_transaction", error);
+  in_txn_ = false;
+  rd_kafka_poll(rk_, 0);
+  return TxnResult::kOk;
+}
+
+TxnResult KafkaProducer::abort(std::string* error) {
+  rd_kafka_error_t* e = retrying("abort_transaction", [&] { return rd_kafka_abort_transaction(rk_, 10'000); });
+  rd_kafka_poll(rk_, 0);
+  failed_ = 0;
+  first_failure_.clear();
+  in_txn_ = false;
+  if (e) return classify(e, "abort_transaction", error);
+  return TxnResult::kOk;
 }
 
 bool KafkaProducer::flush(std::string* error) {

@@ -14,17 +14,37 @@ typedef struct rd_kafka_s rd_kafka_t;
 
 namespace laud::runtime {
 
+// The outcome of a transaction call: done; failed and the transaction must be aborted (then the
+// input rewound); or fatal (fenced by a newer producer with the same transactional.id, or an
+// unrecoverable producer state): the process must stop.
+enum class TxnResult { kOk, kAbort, kFatal };
+
 class KafkaProducer {
  public:
   KafkaProducer() = default;
   ~KafkaProducer();
   KafkaProducer(const KafkaProducer&) = delete;
   KafkaProducer& operator=(const KafkaProducer&) = delete;
+  // `transactional_id` non-empty: a transactional producer (init_transactions() next).
   bool open(const std::string& bootstrap, const std::vector<std::pair<std::string, std::string>>& properties,
-            std::string* error);
+            std::string* error, const std::string& transactional_id = {});
   // Produces one message (headers as name/value pairs); waits while the local queue is full.
   void produce(const std::string& topic, std::string_view key, std::string_view value,
                std::initializer_list<std::pair<const char*, std::string_view>> headers);
+  // To an explicit partition, no headers (the changelog).
+  void produce_to(const std::string& topic, int32_t partition, std::string_view key, std::string_view value);
+
+  // Transactions (docs/kafka.md, "Exactly-once"). init_transactions fences older producers with
+  // the same transactional.id and aborts their open transaction; retriable errors (no broker) are
+  // retried with a warning every `timeout_ms` until `give_up_ms` has passed.
+  bool init_transactions(int timeout_ms, int give_up_ms, std::string* error);
+  TxnResult begin(std::string* error);
+  bool in_transaction() const { return in_txn_; }
+  // Sends the consumer's offsets (`offsets`: an rd_kafka_topic_partition_list_t*) with the
+  // consumer group metadata, then commits; retriable errors are retried (with a warning each time,
+  // every few seconds: the broker may be away). kAbort: call abort() and rewind the input.
+  TxnResult commit(rd_kafka_t* consumer, void* offsets, std::string* error);
+  TxnResult abort(std::string* error);
   // Waits until every message is delivered; false (with the first delivery error) when one failed.
   bool flush(std::string* error);
   uint64_t produced() const { return produced_; }
@@ -32,7 +52,9 @@ class KafkaProducer {
 
  private:
   static void on_delivery(rd_kafka_t*, const void* message, void* opaque);
+  TxnResult classify(void* txn_error, const char* what, std::string* error);
   rd_kafka_t* rk_ = nullptr;
+  bool transactional_ = false, in_txn_ = false;
   uint64_t produced_ = 0;
   uint64_t failed_ = 0;
   std::string first_failure_;

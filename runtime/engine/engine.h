@@ -36,6 +36,7 @@ struct EngineOptions {
 
 class EngineHost;
 class StateStore;
+struct StateSource;  // runtime/state/state_source.h
 
 // Where a durable run stands: input consumed and output written (bytes), as of a checkpoint.
 struct Position {
@@ -66,6 +67,11 @@ class Engine {
   // record, atomically.
   bool restore(StateStore& store, Position& pos, bool& fresh, std::string* error);
   bool checkpoint(StateStore& store, const Position& pos, std::string* error);
+  // The same records as key/value pairs (Kafka changelog, runtime/state/checkpoint.cc): appends
+  // every customer changed since the last call (clearing the dirty list), the module once, and the
+  // engine record with `pos`; restore_state() reads them back as restore() does from a store.
+  void collect_state(const Position& pos, std::vector<std::pair<std::string, std::string>>& puts);
+  bool restore_state(const StateSource& source, Position& pos, bool& fresh, std::string* error);
 
   const Stats& stats() const { return stats_; }
   // The stats report (JSON, deterministic); counts waiting instances per journey and step.

@@ -40,6 +40,7 @@ bool KafkaSource::open(const std::string& bootstrap, const std::string& group, c
   bool ok = set("bootstrap.servers", bootstrap) && set("group.id", group) &&
             set("partition.assignment.strategy", "cooperative-sticky") && set("enable.auto.commit", "false") &&
             set("enable.auto.offset.store", "false") && set("auto.offset.reset", "earliest") &&
+            set("isolation.level", "read_committed") &&
             set("enable.partition.eof", stop_at_end ? "true" : "false");
   for (size_t i = 0; ok && i < properties.size(); ++i) ok = set(properties[i].first, properties[i].second);
   if (!ok) {
@@ -74,6 +75,21 @@ bool KafkaSource::open(const std::string& bootstrap, const std::string& group, c
   return true;
 }
 
+namespace {
+KafkaSource::Partitions partitions_of(const rd_kafka_topic_partition_list_t* parts) {
+  KafkaSource::Partitions out;
+  for (int i = 0; i < parts->cnt; ++i) out.emplace_back(parts->elems[i].topic, parts->elems[i].partition);
+  return out;
+}
+}  // namespace
+
+void KafkaSource::set_rebalance_handlers(bool pause_on_assign, std::function<void(const Partitions&)> assigned,
+                                         std::function<void(const Partitions&, bool lost)> revoking) {
+  pause_on_assign_ = pause_on_assign;
+  assigned_handler_ = std::move(assigned);
+  revoking_handler_ = std::move(revoking);
+}
+
 void KafkaSource::on_rebalance(rd_kafka_t* rk, int err, rd_kafka_topic_partition_list_t* parts, void* opaque) {
   auto* self = static_cast<KafkaSource*>(opaque);
   bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
@@ -88,10 +104,15 @@ void KafkaSource::on_rebalance(rd_kafka_t* rk, int err, rd_kafka_topic_partition
       fmt::print(stderr, "laudd: warning: Kafka assign: {}\n", rd_kafka_error_string(e));
       rd_kafka_error_destroy(e);
     }
+    // Paused until the caller restored their state and moved them to the state's position.
+    if (self->pause_on_assign_) rd_kafka_pause_partitions(rk, parts);
+    if (self->assigned_handler_) self->assigned_handler_(partitions_of(parts));
     return;
   }
-  // Revoked or lost: what was processed is flushed and committed first (at-least-once).
-  if (self->before_revoke_ && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) self->before_revoke_();
+  // Revoked or lost: what was processed is flushed and committed first.
+  bool lost = err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(rk);
+  if (self->before_revoke_ && !lost) self->before_revoke_();
+  if (self->revoking_handler_) self->revoking_handler_(partitions_of(parts), lost);
   for (int i = 0; i < parts->cnt; ++i) {
     std::pair<std::string, int32_t> tp{parts->elems[i].topic, parts->elems[i].partition};
     self->assigned_.erase(tp);
@@ -148,6 +169,62 @@ KafkaSource::Poll KafkaSource::poll(int timeout_ms, KafkaMessage& m, std::string
   auto it = assigned_.find(tp);
   if (it != assigned_.end()) it->second = false;
   return Poll::kMessage;
+}
+
+void* KafkaSource::offsets() const {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(pending_.size()));
+  for (const auto& [tp, offset] : pending_)
+    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)->offset = offset;
+  return list;
+}
+
+bool KafkaSource::seek(const std::string& topic, int32_t partition, int64_t offset, std::string* error) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = offset;
+  rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, list, 10'000);
+  rd_kafka_resp_err_t pe = list->elems[0].err;
+  rd_kafka_topic_partition_list_destroy(list);
+  if (e || pe) {
+    *error = fmt::format("seek {} [{}] to {}: {}", topic, partition, offset,
+                         e ? rd_kafka_error_string(e) : rd_kafka_err2str(pe));
+    if (e) rd_kafka_error_destroy(e);
+    return false;
+  }
+  pending_.erase({topic, partition});
+  auto it = assigned_.find({topic, partition});
+  if (it != assigned_.end()) it->second = false;
+  return true;
+}
+
+void KafkaSource::pause(const std::string& topic, int32_t partition, bool paused) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition);
+  if (paused)
+    rd_kafka_pause_partitions(rk_, list);
+  else
+    rd_kafka_resume_partitions(rk_, list);
+  rd_kafka_topic_partition_list_destroy(list);
+}
+
+bool KafkaSource::committed(const std::string& topic, int32_t partition, int64_t& offset, std::string* error) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition);
+  rd_kafka_resp_err_t e = rd_kafka_committed(rk_, list, 30'000);
+  if (!e) e = list->elems[0].err;
+  offset = list->elems[0].offset;
+  rd_kafka_topic_partition_list_destroy(list);
+  if (e) {
+    *error = fmt::format("committed offset of {} [{}]: {}", topic, partition, rd_kafka_err2str(e));
+    return false;
+  }
+  if (offset < 0) offset = -1;
+  return true;
+}
+
+KafkaSource::Partitions KafkaSource::assignment() const {
+  Partitions out;
+  for (const auto& [tp, at_end] : assigned_) out.push_back(tp);
+  return out;
 }
 
 bool KafkaSource::commit(std::string* error) {

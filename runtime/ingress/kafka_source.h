@@ -1,6 +1,7 @@
 // kafka_source.h — Event Ingress from Kafka (docs/kafka.md): a consumer-group member
-// (cooperative-sticky, no auto commit) polled one message at a time with rd_kafka_consumer_poll;
-// offsets are committed by the caller after the outputs of a batch are flushed (at-least-once).
+// (cooperative-sticky, read_committed, no auto commit) polled one message at a time with
+// rd_kafka_consumer_poll. The caller commits the offsets: with commit() (at-least-once), or in its
+// producer's transaction from offsets() (exactly-once; partitions paused until their state is restored).
 #pragma once
 
 #include <cstdint>
@@ -47,12 +48,33 @@ class KafkaSource {
   bool commit(std::string* error);
   void close();
 
+  using Partitions = std::vector<std::pair<std::string, int32_t>>;
+  // Called from inside poll() after partitions were assigned (`pause_on_assign`: they are paused
+  // first), and before they are given up (`lost`: taken away without a chance to commit). Set
+  // before open().
+  void set_rebalance_handlers(bool pause_on_assign, std::function<void(const Partitions&)> assigned,
+                              std::function<void(const Partitions&, bool lost)> revoking);
+  // The offsets after the messages returned so far and not yet forgotten, as a new
+  // rd_kafka_topic_partition_list_t* (the caller destroys it); forget_offsets() after a commit.
+  void* offsets() const;
+  void forget_offsets() { pending_.clear(); }
+  // Moves a partition's position (pending offset dropped, end-of-partition cleared).
+  bool seek(const std::string& topic, int32_t partition, int64_t offset, std::string* error);
+  void pause(const std::string& topic, int32_t partition, bool paused);
+  // The group's committed offset of a partition (waits for pending transactional commits); -1: none.
+  bool committed(const std::string& topic, int32_t partition, int64_t& offset, std::string* error);
+  Partitions assignment() const;
+  rd_kafka_t* handle() { return rk_; }
+
  private:
   static void on_rebalance(rd_kafka_t* rk, int err, rd_kafka_topic_partition_list_t* parts, void* opaque);
   rd_kafka_t* rk_ = nullptr;
   void* current_ = nullptr;  // the rd_kafka_message_t of the last kMessage
   bool stop_at_end_ = false;
   std::function<void()> before_revoke_;
+  bool pause_on_assign_ = false;
+  std::function<void(const Partitions&)> assigned_handler_;
+  std::function<void(const Partitions&, bool)> revoking_handler_;
   // Assigned partitions: at end of partition (stop_at_end) or not.
   std::map<std::pair<std::string, int32_t>, bool> assigned_;
   // Next offsets to commit.

@@ -9,6 +9,7 @@
 
 #include "runtime/engine/engine.h"
 #include "runtime/state/codec.h"
+#include "runtime/state/state_source.h"
 #include "runtime/state/store.h"
 #include "vm/module_format.h"
 
@@ -32,12 +33,17 @@ void put_schedule(std::string& g, const vm::JourneyDesc& j, uint32_t trigger) {
 }  // namespace
 
 bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* error) {
+  StatePuts puts;
+  collect_state(pos, puts);
+  return store.write(puts, error);
+}
+
+void Engine::collect_state(const Position& pos, StatePuts& puts) {
   CodecContext cx;
   cx.journey_name = [&](uint32_t id) -> std::string_view { return stats_.journeys[id].name; };
   cx.slot_signature = [&](uint32_t slot) { return slots_[slot].signature; };
 
-  std::vector<std::pair<std::string, std::string>> puts;
-  puts.reserve(dirty_.size() + 2);
+  puts.reserve(puts.size() + dirty_.size() + 2);
   for (Customer* c : dirty_) {
     puts.emplace_back(std::string(kCustomerPrefix) + c->id, encode_customer(*c, cx));
     c->dirty = false;
@@ -78,10 +84,17 @@ bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* err
   }
   encode_stats(g, stats_);
   puts.emplace_back(std::string(kEngineKey), std::move(g));
-  return store.write(puts, error);
 }
 
 bool Engine::restore(StateStore& store, Position& pos, bool& fresh, std::string* error) {
+  StateSource src;
+  src.get = [&](std::string_view key, std::string& value, std::string* e) { return store.get(key, value, e); };
+  src.scan = [&](std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& f,
+                 std::string* e) { return store.scan(prefix, f, e); };
+  return restore_state(src, pos, fresh, error);
+}
+
+bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh, std::string* error) {
   std::string g;
   std::string err;
   fresh = false;

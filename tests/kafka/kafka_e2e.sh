@@ -68,6 +68,7 @@ input_topics = ["$RUN.events"]
 group_id = "$RUN"
 dispatch_topic_prefix = "$RUN.dispatch."
 rejects_topic = "$RUN.rejects"
+changelog_topic = "$RUN.changelog"
 stop_at_end = true
 TOML
 (cd "$WORK" && timeout 120 "$LAUDD" run --config run.toml) 2>"$WORK/kafka.log" || { cat "$WORK/kafka.log" >&2; fail "laudd --config exited $?"; }

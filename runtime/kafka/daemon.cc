@@ -1,0 +1,365 @@
+// daemon.cc — the exactly-once Kafka loop of laudd: partitions are paused on assignment and
+// restored from the changelog into a fresh Engine; messages are processed by their partition's
+// engine inside a transaction that also carries the changed state and the offsets; an abortable
+// failure aborts and rewinds every partition to its committed state and offset.
+#include "runtime/kafka/daemon.h"
+
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "runtime/dispatch/kafka_sink.h"
+#include "runtime/engine/engine.h"
+#include "runtime/ingress/kafka_source.h"
+#include "runtime/kafka/changelog.h"
+#include "runtime/kafka/stats_merge.h"
+#include "runtime/state/state_source.h"
+
+namespace laud::runtime {
+
+namespace {
+
+constexpr int kBrokerWaitMs = 10'000;
+
+struct Partition {
+  std::unique_ptr<Engine> engine;  // null until restored
+  int64_t next = -1;               // the offset after the last processed message
+  bool touched = false;            // processed something in the open transaction
+};
+
+class Daemon {
+ public:
+  Daemon(const RunConfig& cfg, const JourneyCatalog& catalog, LineSink* dispatch)
+      : cfg_(cfg),
+        catalog_(catalog),
+        kafka_out_(producer_, cfg.dispatch_topic_prefix),
+        out_(dispatch ? *dispatch : kafka_out_),
+        external_(dispatch != nullptr),
+        rejects_(producer_, cfg.rejects_topic) {
+    options_.module_bytes = catalog.bytes();
+    options_.clock = cfg.clock == "wall" ? ClockMode::kWall : ClockMode::kEvent;
+    options_.until = cfg.until;
+  }
+
+  bool open(std::string* error);
+  int run(volatile std::sig_atomic_t* stop, bool summary);
+
+ private:
+  void assigned(const KafkaSource::Partitions& parts);
+  void revoking(const KafkaSource::Partitions& parts, bool lost);
+  bool restore_pending();
+  bool restore(int32_t p);
+  bool begin();
+  bool commit();
+  void rewind_all();
+  void fatal(std::string message) {
+    if (!fatal_) error_ = std::move(message);
+    fatal_ = true;
+  }
+  void report(bool summary);
+
+  const RunConfig& cfg_;
+  const JourneyCatalog& catalog_;
+  EngineOptions options_;
+  KafkaProducer producer_;
+  KafkaDispatchSink kafka_out_;
+  LineSink& out_;
+  bool external_;
+  KafkaRejectSink rejects_;
+  KafkaSource source_;
+  ChangelogReader reader_;
+  std::string topic_;
+  std::map<int32_t, Partition> parts_;
+  std::set<int32_t> to_restore_;
+  bool fatal_ = false;
+  std::string error_;
+  uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0;
+  std::chrono::steady_clock::time_point batch_start_;
+};
+
+bool Daemon::open(std::string* error) {
+  if (cfg_.input_topics.size() != 1) {
+    *error = "exactly-once with a changelog needs exactly one input topic (kafka.input_topics)";
+    return false;
+  }
+  topic_ = cfg_.input_topics[0];
+  source_.set_rebalance_handlers(
+      true, [this](const KafkaSource::Partitions& p) { assigned(p); },
+      [this](const KafkaSource::Partitions& p, bool lost) { revoking(p, lost); });
+  if (!source_.open(cfg_.bootstrap_servers, cfg_.group_id, cfg_.input_topics, cfg_.properties, cfg_.stop_at_end,
+                    kBrokerWaitMs, nullptr, error))
+    return false;
+  if (!producer_.open(cfg_.bootstrap_servers, cfg_.properties, error, cfg_.transactional_id)) return false;
+  if (!producer_.init_transactions(kBrokerWaitMs, 60'000, error)) return false;
+  if (!ensure_changelog_topic(producer_.handle(), topic_, cfg_.changelog_topic, error)) return false;
+  return reader_.open(cfg_.bootstrap_servers, cfg_.group_id + ".changelog", cfg_.properties, error);
+}
+
+void Daemon::assigned(const KafkaSource::Partitions& parts) {
+  for (const auto& [t, p] : parts) {
+    parts_[p] = Partition{};
+    to_restore_.insert(p);
+  }
+}
+
+// Inside poll(): the open transaction is committed before the partitions go (a lost partition
+// cannot commit: the transaction is aborted and the partitions kept are rewound).
+void Daemon::revoking(const KafkaSource::Partitions& parts, bool lost) {
+  if (lost && producer_.in_transaction()) {
+    std::string error;
+    fmt::print(stderr, "laudd: warning: partitions lost: aborting the open transaction\n");
+    if (producer_.abort(&error) != TxnResult::kOk) fatal(error);
+    rewind_all();
+  } else if (!lost) {
+    commit();
+  }
+  for (const auto& [t, p] : parts) {
+    parts_.erase(p);
+    to_restore_.erase(p);
+    fmt::print(stderr, "laudd: partition {} [{}] {}\n", t, p, lost ? "lost" : "revoked");
+  }
+}
+
+void Daemon::rewind_all() {
+  for (auto& [p, part] : parts_) {
+    source_.pause(topic_, p, true);
+    part = Partition{};
+    to_restore_.insert(p);
+  }
+  in_batch_ = 0;
+}
+
+bool Daemon::restore_pending() {
+  while (!to_restore_.empty() && !fatal_) {
+    int32_t p = *to_restore_.begin();
+    if (!restore(p)) return false;
+    to_restore_.erase(p);
+    source_.pause(topic_, p, false);
+  }
+  return !fatal_;
+}
+
+// The partition's state from its changelog, and its position: the offset in the engine record
+// (written in the same transaction as the committed offset). When the committed offset is ahead,
+// the last transaction's markers have not reached the changelog yet: read it again.
+bool Daemon::restore(int32_t p) {
+  std::string error;
+  for (int attempt = 0;; ++attempt) {
+    StateMap records;
+    uint64_t messages = 0;
+    if (!reader_.read(cfg_.changelog_topic, p, records, messages, &error)) {
+      fatal(error);
+      return false;
+    }
+    auto engine = std::make_unique<Engine>(catalog_.module(), out_, &rejects_, options_);
+    Position pos;
+    bool fresh = true;
+    if (!engine->restore_state(state_source(records), pos, fresh, &error)) {
+      fatal(fmt::format("changelog {} [{}]: {}", cfg_.changelog_topic, p, error));
+      return false;
+    }
+    int64_t committed = -1;
+    if (!source_.committed(topic_, p, committed, &error)) {
+      fatal(error);
+      return false;
+    }
+    int64_t at = fresh ? committed : static_cast<int64_t>(pos.input_offset);
+    if (!fresh && committed > at && attempt < 40) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      continue;
+    }
+    if (committed >= 0 && committed != at)
+      fmt::print(stderr,
+                 "laudd: warning: {} [{}]: the changelog's state is at offset {}, the group's committed offset is "
+                 "{}; going on from the state's\n",
+                 topic_, p, at, committed);
+    if (at < 0) at = RD_KAFKA_OFFSET_BEGINNING;
+    for (const auto& [k, v] : cfg_.properties)
+      if (at < 0 && k == "auto.offset.reset" && (v == "latest" || v == "largest" || v == "end")) at = RD_KAFKA_OFFSET_END;
+    if (!source_.seek(topic_, p, at, &error)) {
+      fatal(error);
+      return false;
+    }
+    Partition& part = parts_[p];
+    part.engine = std::move(engine);
+    part.next = at >= 0 ? at : -1;
+    part.touched = false;
+    ++restores_;
+    fmt::print(stderr, "laudd: partition {} [{}]: restored {} customers from {} changelog records; from offset {}\n",
+               topic_, p, part.engine->customers(), messages,
+               at == RD_KAFKA_OFFSET_BEGINNING ? std::string("beginning")
+               : at == RD_KAFKA_OFFSET_END     ? std::string("end")
+                                               : std::to_string(at));
+    return true;
+  }
+}
+
+bool Daemon::begin() {
+  if (producer_.in_transaction()) return true;
+  std::string error;
+  if (producer_.begin(&error) != TxnResult::kOk) {
+    fatal(error);
+    return false;
+  }
+  batch_start_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+// One transaction: the changed state of each partition that processed messages, then its
+// offsets, then the commit. Abortable failures abort and rewind; fatal ones stop the daemon.
+bool Daemon::commit() {
+  if (!producer_.in_transaction() || fatal_) return !fatal_;
+  std::string error;
+  StatePuts puts;
+  rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(static_cast<int>(parts_.size()));
+  for (auto& [p, part] : parts_) {
+    if (!part.touched || !part.engine) continue;
+    puts.clear();
+    Position pos;
+    pos.input_offset = static_cast<uint64_t>(std::max<int64_t>(part.next, 0));
+    part.engine->collect_state(pos, puts);
+    for (const auto& [k, v] : puts) producer_.produce_to(cfg_.changelog_topic, p, k, v);
+    if (part.next >= 0) rd_kafka_topic_partition_list_add(offsets, topic_.c_str(), p)->offset = part.next;
+  }
+  TxnResult r = TxnResult::kOk;
+  if (external_ && !out_.flush()) {
+    error = "the dispatch sink could not flush";
+    r = TxnResult::kAbort;
+  }
+  if (r == TxnResult::kOk) r = producer_.commit(source_.handle(), offsets, &error);
+  rd_kafka_topic_partition_list_destroy(offsets);
+  if (r == TxnResult::kOk) {
+    ++transactions_;
+    in_batch_ = 0;
+    for (auto& [p, part] : parts_) part.touched = false;
+    return true;
+  }
+  if (r == TxnResult::kFatal) {
+    fatal(error);
+    return false;
+  }
+  ++aborts_;
+  fmt::print(stderr, "laudd: warning: {}; aborting the transaction and rewinding to the committed state\n", error);
+  if (producer_.abort(&error) != TxnResult::kOk) {
+    fatal(error);
+    return false;
+  }
+  rewind_all();
+  return false;
+}
+
+int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
+  KafkaMessage m;
+  std::string error;
+  while (!*stop && !fatal_) {
+    if (!restore_pending()) break;
+    auto p = source_.poll(in_batch_ ? 0 : 100, m, &error);
+    if (p == KafkaSource::Poll::kError) {
+      fatal(error);
+      break;
+    }
+    if (p == KafkaSource::Poll::kMessage) {
+      auto it = parts_.find(m.partition);
+      if (it == parts_.end() || !it->second.engine) continue;  // not restored yet: read again after the seek
+      if (!begin()) break;
+      Partition& part = it->second;
+      rejects_.set_origin(m.topic, m.partition, m.offset);
+      uint64_t line = static_cast<uint64_t>(m.offset) + 1;
+      if (m.value) {
+        part.engine->process_line(std::string_view(m.value, m.size), line);
+      } else {
+        ++null_values_;
+        rejects_.reject_null(line);
+      }
+      part.next = m.offset + 1;
+      part.touched = true;
+      if (++in_batch_ < static_cast<uint64_t>(cfg_.batch_messages) &&
+          std::chrono::steady_clock::now() - batch_start_ < std::chrono::milliseconds(cfg_.batch_ms))
+        continue;
+    }
+    // A full batch, or the input paused: one transaction.
+    if (!commit()) continue;
+    if (p == KafkaSource::Poll::kEnd && to_restore_.empty()) {
+      // stop_at_end: `until` fires the timers due by then, in the same kind of transaction.
+      if (!begin()) break;
+      for (auto& [n, part] : parts_) {
+        if (!part.engine) continue;
+        part.engine->finish();
+        part.touched = true;
+      }
+      if (commit()) break;
+    }
+  }
+  if (!fatal_) commit();
+  if (fatal_) {
+    fmt::print(stderr, "laudd: error: {}\n", error_);
+    return 1;
+  }
+  report(summary);
+  source_.close();
+  if (fatal_) {
+    fmt::print(stderr, "laudd: error: {}\n", error_);
+    return 1;
+  }
+  return 0;
+}
+
+void Daemon::report(bool summary) {
+  std::vector<std::string> reports;
+  Stats total;
+  size_t customers = 0, live = 0;
+  for (const auto& [p, part] : parts_) {
+    if (!part.engine) continue;
+    const Engine& e = *part.engine;
+    reports.push_back(e.stats_json());
+    const Stats& s = e.stats();
+    total.lines += s.lines;
+    total.accepted += s.accepted;
+    total.duplicates += s.duplicates;
+    total.rejected += s.rejected;
+    total.ignored += s.ignored;
+    total.dispatched += s.dispatched;
+    total.suppressed += s.suppressed;
+    customers += e.customers();
+    live += e.live_instances();
+    if (summary) fmt::print(stderr, "partition {} [{}]:\n{}", topic_, p, e.stats_table());
+  }
+  if (!cfg_.stats.empty()) {
+    std::string json = merge_stats_reports(reports);
+    if (cfg_.stats == "-") {
+      fmt::print(stderr, "{}", json);
+    } else if (std::FILE* f = std::fopen(cfg_.stats.c_str(), "wb")) {
+      std::fwrite(json.data(), 1, json.size(), f);
+      std::fclose(f);
+    } else {
+      fmt::print(stderr, "laudd: warning: {}: cannot write the stats\n", cfg_.stats);
+    }
+  }
+  fmt::print(stderr,
+             "laudd: {} partitions: {} events accepted ({} duplicates), {} rejected, {} ignored; {} dispatched, {} "
+             "suppressed; {} customers, {} instances waiting (totals over the partitions' state); this run: {} "
+             "messages without a value, {} transactions, {} aborted, {} partition restores, {} messages produced\n",
+             parts_.size(), total.accepted, total.duplicates, total.rejected, total.ignored, total.dispatched,
+             total.suppressed, customers, live, null_values_, transactions_, aborts_, restores_, producer_.produced());
+}
+
+}  // namespace
+
+int run_kafka_daemon(const RunConfig& cfg, const JourneyCatalog& catalog, bool summary, LineSink* dispatch,
+                     volatile std::sig_atomic_t* stop) {
+  Daemon d(cfg, catalog, dispatch);
+  std::string error;
+  if (!d.open(&error)) {
+    fmt::print(stderr, "laudd: error: {}\n", error);
+    return 1;
+  }
+  return d.run(stop, summary);
+}
+
+}  // namespace laud::runtime
