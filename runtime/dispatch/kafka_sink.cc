@@ -39,7 +39,10 @@ bool KafkaProducer::open(const std::string& bootstrap,
     }
     return true;
   };
-  if (!set("bootstrap.servers", bootstrap) || !set("enable.idempotence", "true") || !set("linger.ms", "5")) {
+  // retry.backoff.ms: the next transaction's first requests meet CONCURRENT_TRANSACTIONS while the
+  // broker writes the last one's markers; librdkafka waits this long before retrying (default 100).
+  if (!set("bootstrap.servers", bootstrap) || !set("enable.idempotence", "true") || !set("linger.ms", "5") ||
+      !set("retry.backoff.ms", "10")) {
     rd_kafka_conf_destroy(conf);
     return false;
   }

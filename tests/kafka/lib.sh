@@ -1,0 +1,99 @@
+# lib.sh — shared steps of the real-broker tests (sourced by kafka_crash.sh, kafka_scaleout.sh,
+# kafka_bad_input.sh): broker start, a keyed input topic, the expected records per partition (an
+# embedded run of each partition's sub-stream), and the dispatch topics read back read_committed.
+# Needs: LAUDC LAUDD CREATE_TOPIC SRC WORK NAME set by the caller.
+PORT=${LAUD_KAFKA_PORT:-19092}
+BOOTSTRAP=127.0.0.1:$PORT
+UNTIL=2027-01-31T00:00:00Z
+fail() { echo "$NAME: FAIL: $*" >&2; exit 1; }
+
+broker_started=0
+pids=()
+lib_cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  if [ $broker_started = 1 ]; then bash "$SRC/tools/kafka.sh" stop >/dev/null || true; fi
+}
+trap lib_cleanup EXIT
+if ! bash "$SRC/tools/kafka.sh" status >/dev/null 2>&1; then
+  bash "$SRC/tools/kafka.sh" start
+  broker_started=1
+fi
+rm -rf "$WORK"; mkdir -p "$WORK"
+"$LAUDC" compile "$SRC"/examples/*.journey -o "$WORK/examples.ljb"
+RUN=laud.$NAME.$(date +%s).$$
+
+# keyed_lines FILE: "key<TAB>line" per line (key = userId, else anonymousId, else empty).
+keyed_lines() {
+  python3 - "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    try:
+        d = json.loads(line)
+        key = (d.get("userId") or d.get("anonymousId") or "") if isinstance(d, dict) else ""
+    except ValueError:
+        key = ""
+    assert "\t" not in line and "\t" not in str(key)
+    print(f"{key}\t{line}")
+PY
+}
+
+# produce TOPIC FILE: the file's lines as messages keyed by customer.
+produce() { keyed_lines "$2" > "$WORK/keyed.$$.txt"; kcat -b "$BOOTSTRAP" -P -t "$1" -K $'\t' -l "$WORK/keyed.$$.txt"; }
+
+# expected TOPIC PARTITIONS: $WORK/expected.sorted and $WORK/expected_rejects.count from an embedded
+# run (until $UNTIL) over each partition's sub-stream, as read back from the topic.
+expected() {
+  : > "$WORK/expected.jsonl"; local rejects=0
+  for ((p = 0; p < $2; ++p)); do
+    kcat -b "$BOOTSTRAP" -C -t "$1" -p $p -e -q -f '%s\n' > "$WORK/part$p.jsonl"
+    "$LAUDD" run --module "$WORK/examples.ljb" --events "$WORK/part$p.jsonl" --until $UNTIL \
+      --out "$WORK/part$p.out" --rejects "$WORK/part$p.rejects" 2>"$WORK/part$p.log"
+    cat "$WORK/part$p.out" >> "$WORK/expected.jsonl"
+    rejects=$((rejects + $(wc -l < "$WORK/part$p.rejects")))
+  done
+  LC_ALL=C sort "$WORK/expected.jsonl" > "$WORK/expected.sorted"
+  echo $rejects > "$WORK/expected_rejects.count"
+}
+
+# config FILE [extra kafka keys...]: a run config for this test's topics.
+config() {
+  local file=$1; shift
+  {
+    printf 'module = "examples.ljb"\nuntil = "%s"\n\n[kafka]\n' $UNTIL
+    printf 'bootstrap_servers = "%s"\ninput_topics = ["%s"]\ngroup_id = "%s"\n' "$BOOTSTRAP" "$RUN.events" "$RUN"
+    printf 'dispatch_topic_prefix = "%s"\nrejects_topic = "%s"\nchangelog_topic = "%s"\n' "$RUN.dispatch." "$RUN.rejects" "$RUN.changelog"
+    for kv in "$@"; do echo "$kv"; done
+  } > "$file"
+}
+
+# dispatched OUT: the values on every dispatch topic of this run (read_committed), one per line.
+dispatched() {
+  local topics; topics=$(kcat -b "$BOOTSTRAP" -L | sed -n "s/^  topic \"\($RUN\.dispatch\.[a-z_]*\)\".*/\1/p" | sort)
+  : > "$1"
+  for t in $topics; do
+    kcat -b "$BOOTSTRAP" -C -t "$t" -X isolation.level=read_committed -e -q -f '%s\n' >> "$1"
+  done
+}
+
+# rejects_count: messages on the rejects topic (read_committed).
+rejects_count() {
+  kcat -b "$BOOTSTRAP" -C -t "$RUN.rejects" -X isolation.level=read_committed -e -q -f 'x\n' 2>/dev/null | wc -l
+}
+
+# compare OUT: no dispatch id twice, and the sorted records identical to the expected ones.
+compare() {
+  local dups; dups=$(python3 -c '
+import json, sys, collections
+ids = collections.Counter(json.loads(l)["id"] for l in open(sys.argv[1]) if l.strip())
+print(sum(n - 1 for n in ids.values() if n > 1))' "$1")
+  [ "$dups" = 0 ] || fail "$dups duplicated dispatch ids"
+  LC_ALL=C sort "$1" > "$1.sorted"
+  if ! cmp -s "$WORK/expected.sorted" "$1.sorted"; then
+    diff "$WORK/expected.sorted" "$1.sorted" | head -n 10 >&2
+    fail "records differ from the embedded runs' ($(wc -l < "$1.sorted") vs $(wc -l < "$WORK/expected.sorted"))"
+  fi
+  [ -s "$1.sorted" ] || fail "no records"
+  local r; r=$(rejects_count)
+  [ "$r" = "$(cat "$WORK/expected_rejects.count")" ] || fail "$r rejects, expected $(cat "$WORK/expected_rejects.count")"
+}
