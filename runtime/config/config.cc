@@ -55,6 +55,10 @@ struct Parser {
         const auto* kt = v.as_table();
         if (!kt) return fail(v, "`kafka` must be a table");
         if (!kafka(*kt, c)) return false;
+      } else if (key == "output" || key == "rabbitmq") {
+        const auto* t = v.as_table();
+        if (!t) return fail(v, fmt::format("`{}` must be a table", key));
+        if (!(key == "output" ? output(*t, c) : rabbitmq(*t, c.rabbitmq))) return false;
       } else {
         return fail(v, fmt::format("unknown key `{}`", key));
       }
@@ -115,6 +119,35 @@ struct Parser {
     if (!i || i->get() < lo || i->get() > hi)
       return fail(n, fmt::format("`{}` must be an integer from {} to {}", key, lo, hi));
     out = i->get();
+    return true;
+  }
+  bool output(const toml::table& t, RunConfig& c) {
+    for (const auto& [k, v] : t) {
+      if (k.str() != "sink") return fail(v, fmt::format("unknown key `output.{}`", k.str()));
+      if (!string(v, "output.sink", c.sink)) return false;
+      if (c.sink != "kafka" && c.sink != "rabbitmq")
+        return fail(v, fmt::format("`output.sink` must be \"kafka\" or \"rabbitmq\", not \"{}\"", c.sink));
+    }
+    return true;
+  }
+  bool rabbitmq(const toml::table& t, RabbitConfig& r) {
+    for (const auto& [k, v] : t) {
+      std::string_view key = k.str();
+      std::string name = fmt::format("rabbitmq.{}", key);
+      int64_t port = r.port;
+      bool ok = key == "host"                 ? string(v, name, r.host)
+                : key == "user"               ? string(v, name, r.user)
+                : key == "password"           ? string(v, name, r.password, false)
+                : key == "vhost"              ? string(v, name, r.vhost)
+                : key == "exchange"           ? string(v, name, r.exchange)
+                : key == "queue_prefix"       ? string(v, name, r.queue_prefix, false)
+                : key == "port"               ? integer(v, name, 1, 65535, port)
+                : key == "confirm_timeout_ms" ? integer(v, name, 1, 3'600'000, r.confirm_timeout_ms)
+                : key == "connect_timeout_ms" ? integer(v, name, 1, 3'600'000, r.connect_timeout_ms)
+                                              : fail(v, fmt::format("unknown key `{}`", name));
+      if (!ok) return false;
+      r.port = static_cast<int>(port);
+    }
     return true;
   }
   bool properties(const toml::table& t, RunConfig& c) {

@@ -11,6 +11,18 @@
 
 namespace laud::runtime {
 
+// [rabbitmq]: the RabbitMQ dispatch sink (runtime/dispatch/rabbitmq_sink.h), with [output] sink = "rabbitmq".
+struct RabbitConfig {
+  std::string host = "127.0.0.1";
+  int port = 5672;
+  std::string user = "guest", password = "guest", vhost = "/";
+  std::string exchange = "laud.dispatch";      // durable, direct; routing key = channel
+  std::string queue_prefix = "laud.dispatch.";  // a durable queue per channel: prefix + channel
+  int64_t confirm_timeout_ms = 30'000;          // flush(): the longest wait for publisher confirms
+  int64_t connect_timeout_ms = 10'000;          // TCP connect, login, each declaration
+  bool operator==(const RabbitConfig&) const = default;
+};
+
 struct RunConfig {
   std::string module;                  // relative paths are relative to the config file's folder
   std::string clock = "event";         // "event" | "wall"
@@ -34,6 +46,9 @@ struct RunConfig {
   int64_t batch_ms = 100;
   // [kafka.properties]: passed to librdkafka (consumer and producer), in key order.
   std::vector<std::pair<std::string, std::string>> properties;
+  // [output] sink: where dispatch records go, "kafka" | "rabbitmq" (rejects stay on Kafka).
+  std::string sink = "kafka";
+  RabbitConfig rabbitmq;
 };
 
 // Parses `text` (named `path` in messages). False with "path:line:col: message" on error.

@@ -117,5 +117,55 @@ batch_ms = 5
   EXPECT_EQ(error, "r.toml:3:21: `kafka.properties.\"isolation.level\"` is set by laudd (see docs/kafka.md)");
 }
 
+TEST(Config, RabbitMqSink) {
+  RunConfig c;
+  std::string error;
+  ASSERT_TRUE(parse_config("module = \"m.ljb\"\n", "r.toml", c, &error)) << error;
+  EXPECT_EQ(c.sink, "kafka");
+  EXPECT_EQ(c.rabbitmq.host, "127.0.0.1");
+  EXPECT_EQ(c.rabbitmq.port, 5672);
+  EXPECT_EQ(c.rabbitmq.user, "guest");
+  EXPECT_EQ(c.rabbitmq.password, "guest");
+  EXPECT_EQ(c.rabbitmq.vhost, "/");
+  EXPECT_EQ(c.rabbitmq.exchange, "laud.dispatch");
+  EXPECT_EQ(c.rabbitmq.queue_prefix, "laud.dispatch.");
+  EXPECT_EQ(c.rabbitmq.confirm_timeout_ms, 30'000);
+  EXPECT_EQ(c.rabbitmq.connect_timeout_ms, 10'000);
+  const char* text = R"(module = "m.ljb"
+[output]
+sink = "rabbitmq"
+[rabbitmq]
+host = "mq.internal"
+port = 5673
+user = "laud"
+password = ""
+vhost = "journeys"
+exchange = "dispatch"
+queue_prefix = ""
+confirm_timeout_ms = 5000
+connect_timeout_ms = 2000
+)";
+  ASSERT_TRUE(parse_config(text, "r.toml", c, &error)) << error;
+  EXPECT_EQ(c.sink, "rabbitmq");
+  EXPECT_EQ(c.rabbitmq, (RabbitConfig{.host = "mq.internal", .port = 5673, .user = "laud", .password = "",
+                                      .vhost = "journeys", .exchange = "dispatch", .queue_prefix = "",
+                                      .confirm_timeout_ms = 5000, .connect_timeout_ms = 2000}));
+
+  EXPECT_EQ(error_of("module = \"m\"\n[output]\nsink = \"amqp\"\n"),
+            "run.toml:3:8: `output.sink` must be \"kafka\" or \"rabbitmq\", not \"amqp\"");
+  EXPECT_EQ(error_of("module = \"m\"\n[output]\nsinks = \"kafka\"\n"), "run.toml:3:9: unknown key `output.sinks`");
+  EXPECT_EQ(error_of("module = \"m\"\noutput = \"rabbitmq\"\n"), "run.toml:2:10: `output` must be a table");
+  EXPECT_EQ(error_of("module = \"m\"\n[rabbitmq]\nport = 0\n"),
+            "run.toml:3:8: `rabbitmq.port` must be an integer from 1 to 65535");
+  EXPECT_EQ(error_of("module = \"m\"\n[rabbitmq]\nport = \"5672\"\n"),
+            "run.toml:3:8: `rabbitmq.port` must be an integer from 1 to 65535");
+  EXPECT_EQ(error_of("module = \"m\"\n[rabbitmq]\nconfirm_timeout_ms = -1\n"),
+            "run.toml:3:22: `rabbitmq.confirm_timeout_ms` must be an integer from 1 to 3600000");
+  EXPECT_EQ(error_of("module = \"m\"\n[rabbitmq]\nexchange = \"\"\n"),
+            "run.toml:3:12: `rabbitmq.exchange` must not be empty");
+  EXPECT_EQ(error_of("module = \"m\"\n[rabbitmq]\nhost = 1\n"), "run.toml:3:8: `rabbitmq.host` must be a string");
+  EXPECT_EQ(error_of("module = \"m\"\n[rabbitmq]\nqueue = \"q\"\n"), "run.toml:3:9: unknown key `rabbitmq.queue`");
+}
+
 }  // namespace
 }  // namespace laud::runtime
