@@ -87,6 +87,14 @@ bool AmqpReader::read(const std::string& queue, std::vector<AmqpMessage>& out, s
   }
 }
 
+uint32_t AmqpReader::count(const std::string& queue) {
+  const amqp_queue_declare_ok_t* ok =
+      amqp_queue_declare(conn_, static_cast<amqp_channel_t>(channel_), bytes(queue), true, false, false, false,
+                         amqp_empty_table);
+  std::string error;
+  return reply_ok("queue.declare (passive)", &error) && ok ? ok->message_count : 0;
+}
+
 bool AmqpReader::delete_queue(const std::string& queue, std::string* error) {
   amqp_queue_delete(conn_, static_cast<amqp_channel_t>(channel_), bytes(queue), false, false);
   return reply_ok(fmt::format("queue.delete `{}`", queue).c_str(), error);

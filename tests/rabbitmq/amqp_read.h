@@ -3,6 +3,7 @@
 // queues and exchanges a test declared. Used by rabbitmq_sink_test and laud_rabbitmq_read.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ class AmqpReader {
   bool open(const std::string& host, int port, std::string* error);
   // Appends every message now in `queue`; false when the queue does not exist (or on an error).
   bool read(const std::string& queue, std::vector<AmqpMessage>& out, std::string* error);
+  // The messages ready in `queue` (a passive queue.declare); 0 when it does not exist.
+  uint32_t count(const std::string& queue);
   bool delete_queue(const std::string& queue, std::string* error);
   bool delete_exchange(const std::string& exchange, std::string* error);
 
