@@ -110,6 +110,9 @@ offsets.topic.num.partitions=4
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=4
+# A killed laudd's open transaction (transaction.timeout.ms=10000) is aborted within a second of
+# timing out, not ten: read_committed consumers of its partitions wait less (tests/kafka/kafka_scaleout.sh).
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 group.initial.rebalance.delay.ms=0
 num.network.threads=2
 num.io.threads=4

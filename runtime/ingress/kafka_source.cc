@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace laud::runtime {
 
@@ -179,11 +181,18 @@ void* KafkaSource::offsets() const {
 }
 
 bool KafkaSource::seek(const std::string& topic, int32_t partition, int64_t offset, std::string* error) {
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = offset;
-  rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, list, 10'000);
-  rd_kafka_resp_err_t pe = list->elems[0].err;
-  rd_kafka_topic_partition_list_destroy(list);
+  rd_kafka_error_t* e = nullptr;
+  rd_kafka_resp_err_t pe = RD_KAFKA_RESP_ERR_NO_ERROR;
+  // A partition just assigned cannot seek until its fetcher started (ERR__STATE): a few retries.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = offset;
+    e = rd_kafka_seek_partitions(rk_, list, 10'000);
+    pe = list->elems[0].err;
+    rd_kafka_topic_partition_list_destroy(list);
+    if (e || pe != RD_KAFKA_RESP_ERR__STATE) break;
+  }
   if (e || pe) {
     *error = fmt::format("seek {} [{}] to {}: {}", topic, partition, offset,
                          e ? rd_kafka_error_string(e) : rd_kafka_err2str(pe));

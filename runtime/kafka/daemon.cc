@@ -47,6 +47,8 @@ class Daemon {
     options_.until = cfg.until;
   }
 
+  // The consumer goes first: closing it runs the revoke handler, which uses the partitions.
+  ~Daemon() { source_.close(); }
   bool open(std::string* error);
   int run(volatile std::sig_atomic_t* stop, bool summary);
 
@@ -54,7 +56,7 @@ class Daemon {
   void assigned(const KafkaSource::Partitions& parts);
   void revoking(const KafkaSource::Partitions& parts, bool lost);
   bool restore_pending();
-  bool restore(int32_t p);
+  bool restore(int32_t p, bool rewind);
   bool begin();
   bool commit();
   void rewind_all();
@@ -76,7 +78,7 @@ class Daemon {
   ChangelogReader reader_;
   std::string topic_;
   std::map<int32_t, Partition> parts_;
-  std::set<int32_t> to_restore_;
+  std::map<int32_t, bool> to_restore_;  // partition → rewind (seek even to the committed offset)
   bool fatal_ = false;
   std::string error_;
   uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0;
@@ -104,7 +106,7 @@ bool Daemon::open(std::string* error) {
 void Daemon::assigned(const KafkaSource::Partitions& parts) {
   for (const auto& [t, p] : parts) {
     parts_[p] = Partition{};
-    to_restore_.insert(p);
+    to_restore_[p] = false;
   }
 }
 
@@ -130,15 +132,15 @@ void Daemon::rewind_all() {
   for (auto& [p, part] : parts_) {
     source_.pause(topic_, p, true);
     part = Partition{};
-    to_restore_.insert(p);
+    to_restore_[p] = true;
   }
   in_batch_ = 0;
 }
 
 bool Daemon::restore_pending() {
   while (!to_restore_.empty() && !fatal_) {
-    int32_t p = *to_restore_.begin();
-    if (!restore(p)) return false;
+    auto [p, rewind] = *to_restore_.begin();
+    if (!restore(p, rewind)) return false;
     to_restore_.erase(p);
     source_.pause(topic_, p, false);
   }
@@ -147,8 +149,9 @@ bool Daemon::restore_pending() {
 
 // The partition's state from its changelog, and its position: the offset in the engine record
 // (written in the same transaction as the committed offset). When the committed offset is ahead,
-// the last transaction's markers have not reached the changelog yet: read it again.
-bool Daemon::restore(int32_t p) {
+// the last transaction's markers have not reached the changelog yet: read it again. (The
+// committed offset waits for a pending transaction of a killed owner: up to its timeout, 10 s.)
+bool Daemon::restore(int32_t p, bool rewind) {
   std::string error;
   for (int attempt = 0;; ++attempt) {
     StateMap records;
@@ -182,7 +185,9 @@ bool Daemon::restore(int32_t p) {
     if (at < 0) at = RD_KAFKA_OFFSET_BEGINNING;
     for (const auto& [k, v] : cfg_.properties)
       if (at < 0 && k == "auto.offset.reset" && (v == "latest" || v == "largest" || v == "end")) at = RD_KAFKA_OFFSET_END;
-    if (!source_.seek(topic_, p, at, &error)) {
+    // A new assignment starts at the committed offset by itself; seek when the state says
+    // otherwise, or after an abort (the consumer read past it).
+    if ((rewind || at != committed) && !source_.seek(topic_, p, at, &error)) {
       fatal(error);
       return false;
     }
@@ -313,9 +318,10 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
 void Daemon::report(bool summary) {
   std::vector<std::string> reports;
   Stats total;
-  size_t customers = 0, live = 0;
+  size_t customers = 0, live = 0, engines = 0;
   for (const auto& [p, part] : parts_) {
     if (!part.engine) continue;
+    ++engines;
     const Engine& e = *part.engine;
     reports.push_back(e.stats_json());
     const Stats& s = e.stats();
@@ -345,7 +351,7 @@ void Daemon::report(bool summary) {
              "laudd: {} partitions: {} events accepted ({} duplicates), {} rejected, {} ignored; {} dispatched, {} "
              "suppressed; {} customers, {} instances waiting (totals over the partitions' state); this run: {} "
              "messages without a value, {} transactions, {} aborted, {} partition restores, {} messages produced\n",
-             parts_.size(), total.accepted, total.duplicates, total.rejected, total.ignored, total.dispatched,
+             engines, total.accepted, total.duplicates, total.rejected, total.ignored, total.dispatched,
              total.suppressed, customers, live, null_values_, transactions_, aborts_, restores_, producer_.produced());
 }
 
