@@ -207,7 +207,10 @@ void KafkaDispatchSink::write_record(const DispatchRecord& r, std::string_view l
   producer_.produce(topic_, r.customer, line, {{"journey", r.journey}, {"channel", channel}, {"dispatch_id", id_}});
 }
 
-void KafkaRejectSink::set_origin(std::string_view topic, int32_t partition, int64_t offset) {
+void KafkaRejectSink::set_origin(std::string_view topic, int32_t partition, int64_t offset, std::string_view value,
+                                 bool has_value) {
+  original_ = value;
+  has_original_ = has_value;
   origin_topic_.assign(topic);
   partition_ = std::to_string(partition);
   offset_ = std::to_string(offset);
@@ -233,7 +236,7 @@ void KafkaRejectSink::write(std::string_view json) {
     produce(json, "unreadable reject record", 0);
     return;
   }
-  produce(input, reason, static_cast<uint64_t>(line));
+  produce(has_original_ ? original_ : input, reason, static_cast<uint64_t>(line));
 }
 
 }  // namespace laud::runtime

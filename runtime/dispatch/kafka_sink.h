@@ -80,7 +80,10 @@ class KafkaDispatchSink : public LineSink {
 class KafkaRejectSink : public LineSink {
  public:
   KafkaRejectSink(KafkaProducer& producer, std::string topic) : producer_(producer), topic_(std::move(topic)) {}
-  void set_origin(std::string_view topic, int32_t partition, int64_t offset);
+  // `value`: the message as read (it must outlive the reject); when given, a reject's value is
+  // these bytes rather than the engine's JSON-escaped copy (which cannot hold invalid UTF-8).
+  void set_origin(std::string_view topic, int32_t partition, int64_t offset, std::string_view value = {},
+                  bool has_value = false);
   void write(std::string_view line) override;
   // A message without a value (not an input line the engine could see).
   void reject_null(uint64_t line);
@@ -93,6 +96,8 @@ class KafkaRejectSink : public LineSink {
   KafkaProducer& producer_;
   std::string topic_;
   std::string origin_topic_, partition_, offset_;
+  std::string_view original_;
+  bool has_original_ = false;
   uint64_t rejects_ = 0;
 };
 

@@ -274,7 +274,8 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
       if (it == parts_.end() || !it->second.engine) continue;  // not restored yet: read again after the seek
       if (!begin()) break;
       Partition& part = it->second;
-      rejects_.set_origin(m.topic, m.partition, m.offset);
+      rejects_.set_origin(m.topic, m.partition, m.offset, std::string_view(m.value ? m.value : "", m.size),
+                          m.value != nullptr);
       uint64_t line = static_cast<uint64_t>(m.offset) + 1;
       if (m.value) {
         part.engine->process_line(std::string_view(m.value, m.size), line);
