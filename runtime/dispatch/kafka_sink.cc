@@ -21,7 +21,8 @@ KafkaProducer::~KafkaProducer() {
 void KafkaProducer::on_delivery(rd_kafka_t*, const void* message, void* opaque) {
   const auto* m = static_cast<const rd_kafka_message_t*>(message);
   auto* self = static_cast<KafkaProducer*>(opaque);
-  if (m->err) {
+  // A report of an earlier (aborted) transaction's message does not fail the current one.
+  if (m->err && reinterpret_cast<uintptr_t>(m->_private) == self->txn_seq_) {
     if (self->failed_++ == 0)
       self->first_failure_ = fmt::format("delivery to {} failed: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
   }
@@ -79,7 +80,7 @@ void KafkaProducer::produce(const std::string& topic, std::string_view key, std:
   for (;;) {
     rd_kafka_resp_err_t e = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)),
         RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;  // the message owns the headers now
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -99,7 +100,7 @@ void KafkaProducer::produce_to(const std::string& topic, int32_t partition, std:
   for (;;) {
     rd_kafka_resp_err_t e = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)),
         RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -150,6 +151,9 @@ bool KafkaProducer::init_transactions(int timeout_ms, int give_up_ms, std::strin
 TxnResult KafkaProducer::begin(std::string* error) {
   if (rd_kafka_error_t* e = rd_kafka_begin_transaction(rk_)) return classify(e, "begin_transaction", error);
   in_txn_ = true;
+  ++txn_seq_;
+  failed_ = 0;
+  first_failure_.clear();
   return TxnResult::kOk;
 }
 

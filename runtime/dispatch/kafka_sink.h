@@ -55,6 +55,7 @@ class KafkaProducer {
   TxnResult classify(void* txn_error, const char* what, std::string* error);
   rd_kafka_t* rk_ = nullptr;
   bool transactional_ = false, in_txn_ = false;
+  uintptr_t txn_seq_ = 0;  // the open transaction's number: the opaque of its messages
   uint64_t produced_ = 0;
   uint64_t failed_ = 0;
   std::string first_failure_;
