@@ -399,7 +399,7 @@ Phase run_laudd(const Stream& s, const vm::Module& module, const std::string& st
 }
 
 // The traits of a sample of customers (about 1 in `every`, by a hash of the id), merged exactly as
-// the engine merges identify traits (runtime::merge_traits over a clone of the event's traits).
+// the engine merges identify traits (runtime::merge_traits).
 struct TraitSample {
   uint64_t customers = 0;
   double heap_bytes = 0;    // Doc::heap_bytes() per sampled customer (the engine's own estimate)
@@ -410,7 +410,6 @@ TraitSample trait_sample(const Stream& s, uint64_t every) {
   runtime::EventDecoder decoder;
   runtime::Event event;
   std::string reason;
-  runtime::Graveyard graveyard;
   std::unordered_map<std::string, std::unique_ptr<runtime::Doc>> traits;
   std::hash<std::string_view> h;
   t_bytes = 0;
@@ -421,11 +420,7 @@ TraitSample trait_sample(const Stream& s, uint64_t every) {
     if (!slot) slot = std::make_unique<runtime::Doc>(runtime::Doc::object());
     if (event.type != runtime::EventType::kIdentify) continue;
     t_track_bytes = true;
-    {
-      runtime::Doc incoming = event.properties.clone();
-      runtime::merge_traits(*slot, incoming, graveyard);
-      graveyard.clear();
-    }
+    runtime::merge_traits(*slot, event.properties);
     t_track_bytes = false;
   }
   TraitSample r;

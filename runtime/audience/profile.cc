@@ -1,16 +1,21 @@
-// profile.cc — trait merging and `set` paths over the owned JSON tree. Objects below the
-// profile's root are never changed in place: a `set` below them replaces them with a changed copy.
+// profile.cc — trait merging and `set` paths over the owned JSON tree. A merge updates values in
+// place (it runs before any code of the event); a `set` never changes an object below the root in
+// place: it replaces it with a changed copy, since VM values may point into it.
 #include "runtime/audience/profile.h"
 
 namespace laud::runtime {
 
-void merge_traits(Doc& traits, Doc& incoming, Graveyard& graveyard) {
+void merge_traits(Doc& traits, const Doc& incoming) {
   if (!traits.is_object()) traits = Doc::object();
-  for (Doc::Member& m : incoming.members) {
-    if (m.value->type == Doc::Type::kNull)
-      graveyard.keep(traits.erase(m.key));
-    else
-      graveyard.keep(traits.put(m.key, std::move(*m.value)));
+  for (const Doc::Member& m : incoming.members) {
+    if (m.value->type == Doc::Type::kNull) {
+      traits.erase(m.key);
+    } else if (Doc* old = traits.find(m.key)) {
+      assign_doc(*old, *m.value);
+    } else {
+      traits.members.push_back({m.key, std::make_unique<Doc>()});
+      assign_doc(*traits.members.back().value, *m.value);
+    }
   }
 }
 

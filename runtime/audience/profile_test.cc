@@ -1,6 +1,6 @@
-// profile_test.cc — traits: identify merges per top-level key (null removes, nested objects are
-// replaced wholesale), `set customer.a.b` writes one path, and replaced values stay alive in the
-// Graveyard until the event is done.
+// profile_test.cc — traits: identify merges per top-level key in place (null removes, nested
+// objects are replaced wholesale), `set customer.a.b` writes one path, and values a `set` replaces
+// stay alive in the Graveyard until the event is done. Also refilling a Doc from JSON.
 #include "runtime/audience/profile.h"
 
 #include <gtest/gtest.h>
@@ -40,7 +40,7 @@ TEST(profile_test, MergeAddsAndReplacesPerTopLevelKey) {
   Graveyard g;
   Doc traits = parse(R"({"name":"Ada","plan":"free"})");
   Doc in = parse(R"({"plan":"pro","age":36})");
-  merge_traits(traits, in, g);
+  merge_traits(traits, in);
   EXPECT_EQ(json(traits), R"({"name":"Ada","plan":"pro","age":36})");
 }
 
@@ -48,7 +48,7 @@ TEST(profile_test, MergeNullRemovesTheKey) {
   Graveyard g;
   Doc traits = parse(R"({"name":"Ada","phone":"+1","email":"a@x"})");
   Doc in = parse(R"({"phone":null,"missing":null})");
-  merge_traits(traits, in, g);
+  merge_traits(traits, in);
   EXPECT_EQ(json(traits), R"({"name":"Ada","email":"a@x"})");
   EXPECT_EQ(traits.find("missing"), nullptr);  // removing an absent key adds nothing
 }
@@ -57,7 +57,7 @@ TEST(profile_test, MergeReplacesNestedObjectsWholesale) {
   Graveyard g;
   Doc traits = parse(R"({"address":{"city":"Paris","zip":"75001"},"tags":["a","b"]})");
   Doc in = parse(R"({"address":{"city":"Lyon"},"tags":["c"]})");
-  merge_traits(traits, in, g);
+  merge_traits(traits, in);
   EXPECT_EQ(json(traits), R"({"address":{"city":"Lyon"},"tags":["c"]})");
 }
 
@@ -65,7 +65,7 @@ TEST(profile_test, MergeIntoANonObjectStartsAnObject) {
   Graveyard g;
   Doc traits;  // null
   Doc in = parse(R"({"a":1})");
-  merge_traits(traits, in, g);
+  merge_traits(traits, in);
   EXPECT_EQ(json(traits), R"({"a":1})");
 }
 
@@ -73,7 +73,7 @@ TEST(profile_test, MergeOfAnEmptyObjectChangesNothing) {
   Graveyard g;
   Doc traits = parse(R"({"a":1,"b":{"c":2}})");
   Doc in = Doc::object();
-  merge_traits(traits, in, g);
+  merge_traits(traits, in);
   EXPECT_EQ(json(traits), R"({"a":1,"b":{"c":2}})");
 }
 
@@ -81,7 +81,7 @@ TEST(profile_test, MergeKeepsInsertionOrderOfExistingKeys) {
   Graveyard g;
   Doc traits = parse(R"({"a":1,"b":2,"c":3})");
   Doc in = parse(R"({"b":null,"d":4,"a":5,"b":6})");
-  merge_traits(traits, in, g);
+  merge_traits(traits, in);
   // b was removed by nothing in the end: the duplicate key in the input resolved to its last value (6).
   EXPECT_EQ(json(traits), R"({"a":5,"b":6,"c":3,"d":4})");
 }
@@ -161,29 +161,58 @@ TEST(profile_test, SetKeepsTimesAndDurations) {
 
 // ---------------------------------------------------------------- the graveyard
 
-TEST(profile_test, MergeKeepsReplacedValuesAliveUntilClear) {
-  Graveyard g;
-  Doc traits = parse(R"({"name":"a long enough name to live on the heap, not in SSO"})");
-  const std::string& old = traits.find("name")->s;
-  const char* old_data = old.data();
-  std::string_view view(old_data, old.size());
-  Doc in = parse(R"({"name":"Grace","other":null})");
-  merge_traits(traits, in, g);
-  EXPECT_EQ(traits.find("name")->s, "Grace");
-  // The old string is owned by the graveyard: still readable (ASan would catch a use after free).
-  EXPECT_EQ(view, "a long enough name to live on the heap, not in SSO");
-  g.clear();
+TEST(profile_test, MergeReusesTheStorageOfReplacedValues) {
+  // Merging runs before any code of the event, so it overwrites values in place: a repeated
+  // identify with the same keys keeps every member node and string buffer (no allocation).
+  Doc traits = parse(R"({"name":"a long enough name to live on the heap, not in SSO","n":1})");
+  const Doc* node = traits.find("name");
+  const char* data = node->s.data();
+  Doc in = parse(R"({"name":"another name that is long, but shorter","n":2,"other":null})");
+  merge_traits(traits, in);
+  EXPECT_EQ(traits.find("name"), node);
+  EXPECT_EQ(traits.find("name")->s.data(), data);
+  EXPECT_EQ(json(traits), R"({"name":"another name that is long, but shorter","n":2})");
 }
 
-TEST(profile_test, MergeNullKeepsTheRemovedValueAlive) {
-  Graveyard g;
-  Doc traits = parse(R"({"email":"someone-with-a-long-address@example.com"})");
-  std::string_view view = traits.find("email")->s;
-  Doc in = parse(R"({"email":null})");
-  merge_traits(traits, in, g);
-  EXPECT_EQ(traits.find("email"), nullptr);
-  EXPECT_EQ(view, "someone-with-a-long-address@example.com");
-  g.clear();
+TEST(profile_test, MergeChangesTheTypeOfAValueCleanly) {
+  Doc traits = parse(R"({"a":{"x":[1,2]},"b":[{"y":1}],"c":"text"})");
+  Doc in = parse(R"({"a":3,"b":"s","c":{"z":null}})");
+  merge_traits(traits, in);
+  EXPECT_EQ(json(traits), R"({"a":3,"b":"s","c":{"z":null}})");
+  // A former object or array keeps no stale children.
+  EXPECT_TRUE(traits.find("a")->members.empty());
+  EXPECT_TRUE(traits.find("b")->items.empty());
+  EXPECT_EQ(json(traits.find("c")->clone()), R"({"z":null})");
+}
+
+TEST(profile_test, MergeDoesNotAliasTheIncomingValues) {
+  Doc traits = Doc::object();
+  Doc in = parse(R"({"address":{"city":"Paris"},"tags":["a"]})");
+  merge_traits(traits, in);
+  in.find("address")->find("city")->s = "changed";
+  in.find("tags")->items[0].s = "changed";
+  EXPECT_EQ(json(traits), R"({"address":{"city":"Paris"},"tags":["a"]})");
+}
+
+// ---------------------------------------------------------------- refilling a Doc from JSON
+
+TEST(profile_test, FillFromJsonReusesNodesAndDropsWhatIsGone) {
+  simdjson::dom::parser p;
+  Doc d;
+  fill_doc_from_json(d, p.parse(std::string_view(R"({"a":"a string too long for the small buffer","b":[1,{"c":2}],"d":true})")));
+  const Doc* a = d.find("a");
+  const char* data = a->s.data();
+  fill_doc_from_json(d, p.parse(std::string_view(R"({"a":"short","b":{"c":[3]}})")));
+  EXPECT_EQ(d.find("a"), a);
+  EXPECT_EQ(d.find("a")->s.data(), data);
+  EXPECT_EQ(json(d), R"({"a":"short","b":{"c":[3]}})");
+  EXPECT_TRUE(d.find("b")->items.empty());
+  fill_doc_from_json(d, p.parse(std::string_view(R"({"x":1,"x":2,"y":null,"x":3})")));
+  EXPECT_EQ(json(d), R"({"x":3,"y":null})");
+  fill_doc_from_json(d, p.parse(std::string_view(R"([1.5,2.0,"s"])")));
+  EXPECT_EQ(json(d), R"([1.5,2,"s"])");
+  EXPECT_TRUE(d.members.empty());
+  EXPECT_EQ(json(d.clone()), R"([1.5,2,"s"])");
 }
 
 TEST(profile_test, SetKeepsReplacedSubtreesAlive) {

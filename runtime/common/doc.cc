@@ -65,53 +65,112 @@ size_t Doc::heap_bytes() const {
   return n;
 }
 
+
+Doc doc_from_json(simdjson::dom::element e) {
+  Doc d;
+  fill_doc_from_json(d, e);
+  return d;
+}
+
 namespace {
 
-Doc number(double x) {
-  Doc d;
+// Sets the type; a value that stops being an array or an object lets go of its children, so
+// that clone(), heap_bytes() and the codec never see stale ones.
+void retype(Doc& d, Doc::Type t) {
+  if (d.type == t) return;
+  if (d.type == Doc::Type::kArray) d.items.clear();
+  if (d.type == Doc::Type::kObject) d.members.clear();
+  if (d.type == Doc::Type::kString) d.s.clear();
+  d.type = t;
+}
+
+void set_number(Doc& d, double x) {
   // 2^63 is exactly representable; the int64 range is [-2^63, 2^63).
   if (std::trunc(x) == x && x >= -9223372036854775808.0 && x < 9223372036854775808.0) {
-    d.type = Doc::Type::kInt;
+    retype(d, Doc::Type::kInt);
     d.i = static_cast<int64_t>(x);
   } else {
-    d.type = Doc::Type::kFloat;
+    retype(d, Doc::Type::kFloat);
     d.f = x;
   }
-  return d;
+}
+
+// The member `key` among the first `n` of `d` (a repeated JSON key), or null.
+Doc* find_first(Doc& d, size_t n, std::string_view key) {
+  for (size_t k = 0; k < n; ++k)
+    if (d.members[k].key == key) return d.members[k].value.get();
+  return nullptr;
+}
+
+// The next member slot `n` of an object being refilled: reused when there is one.
+Doc& member_slot(Doc& d, size_t n, std::string_view key) {
+  if (n < d.members.size()) {
+    d.members[n].key.assign(key);
+    if (!d.members[n].value) d.members[n].value = std::make_unique<Doc>();
+    return *d.members[n].value;
+  }
+  d.members.push_back({std::string(key), std::make_unique<Doc>()});
+  return *d.members.back().value;
 }
 
 }  // namespace
 
-Doc doc_from_json(simdjson::dom::element e) {
+void fill_doc_from_json(Doc& d, simdjson::dom::element e) {
   using simdjson::dom::element_type;
-  Doc d;
   switch (e.type()) {
-    case element_type::NULL_VALUE: break;
-    case element_type::BOOL: d.type = Doc::Type::kBool; d.b = bool(e.get_bool()); break;
-    case element_type::INT64: d.type = Doc::Type::kInt; d.i = int64_t(e.get_int64()); break;
-    case element_type::UINT64: d = number(double(uint64_t(e.get_uint64()))); break;
-    case element_type::DOUBLE: d = number(double(e.get_double())); break;
-    case element_type::STRING: d.type = Doc::Type::kString; d.s = std::string_view(e.get_string()); break;
+    case element_type::NULL_VALUE: retype(d, Doc::Type::kNull); break;
+    case element_type::BOOL: retype(d, Doc::Type::kBool); d.b = bool(e.get_bool()); break;
+    case element_type::INT64: retype(d, Doc::Type::kInt); d.i = int64_t(e.get_int64()); break;
+    case element_type::UINT64: set_number(d, double(uint64_t(e.get_uint64()))); break;
+    case element_type::DOUBLE: set_number(d, double(e.get_double())); break;
+    case element_type::STRING: retype(d, Doc::Type::kString); d.s.assign(std::string_view(e.get_string())); break;
     case element_type::ARRAY: {
-      d.type = Doc::Type::kArray;
+      retype(d, Doc::Type::kArray);
       simdjson::dom::array a = e.get_array();
-      d.items.reserve(a.size());
-      for (simdjson::dom::element x : a) d.items.push_back(doc_from_json(x));
+      size_t n = 0;
+      for (simdjson::dom::element x : a) {
+        if (n == d.items.size()) d.items.emplace_back();
+        fill_doc_from_json(d.items[n++], x);
+      }
+      d.items.resize(n);
       break;
     }
     case element_type::OBJECT: {
-      d.type = Doc::Type::kObject;
+      retype(d, Doc::Type::kObject);
+      size_t n = 0;
       simdjson::dom::object o = e.get_object();
-      d.members.reserve(o.size());
       for (auto [key, value] : o) {
-        // A repeated key: the last one wins (as in JSON.parse).
-        std::unique_ptr<Doc> old = d.put(key, doc_from_json(value));
-        (void)old;
+        // A repeated key: the last one wins, in the first one's place (as in JSON.parse).
+        if (Doc* first = find_first(d, n, key)) {
+          fill_doc_from_json(*first, value);
+          continue;
+        }
+        fill_doc_from_json(member_slot(d, n++, key), value);
       }
+      d.members.resize(n);
       break;
     }
   }
-  return d;
+}
+
+void assign_doc(Doc& to, const Doc& from) {
+  retype(to, from.type);
+  to.b = from.b;
+  to.i = from.i;
+  to.f = from.f;
+  switch (from.type) {
+    case Doc::Type::kString: to.s.assign(from.s); break;
+    case Doc::Type::kArray:
+      to.items.resize(from.items.size());
+      for (size_t k = 0; k < from.items.size(); ++k) assign_doc(to.items[k], from.items[k]);
+      break;
+    case Doc::Type::kObject:
+      for (size_t k = 0; k < from.members.size(); ++k)
+        assign_doc(member_slot(to, k, from.members[k].key), *from.members[k].value);
+      to.members.resize(from.members.size());
+      break;
+    default: break;
+  }
 }
 
 void append_doc_json(std::string& out, const Doc& d) {

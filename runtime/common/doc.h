@@ -61,6 +61,13 @@ class Graveyard {
 // JSON numbers (§3): integral values in the int64 range become ints (`2.0` and `1e3` too: JSON
 // has one number type), everything else a float.
 Doc doc_from_json(simdjson::dom::element e);
+// The same into an existing Doc, reusing its storage (member nodes, string capacity) where the
+// shapes repeat, as consecutive events' properties do: no allocation in the steady state.
+void fill_doc_from_json(Doc& to, simdjson::dom::element e);
+
+// Makes `to` a deep copy of `from`, reusing `to`'s storage. Only where no VM value can point
+// into `to` (e.g. merging identify traits, which happens before any code of the event runs).
+void assign_doc(Doc& to, const Doc& from);
 
 // Compact JSON text of a Doc (for persisted state and debugging).
 void append_doc_json(std::string& out, const Doc& d);

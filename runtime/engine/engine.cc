@@ -247,13 +247,12 @@ void Engine::process_event(Event& ev) {
   root.time = ev.time;
   root.has_id = ev.has_message_id;
   root.id.assign(ev.message_id);
-  root.props = std::move(ev.properties);
-  ev.properties = Doc::object();
+  // Swapped, not moved: the next event is decoded into this one's tree, reusing its nodes.
+  std::swap(root.props, ev.properties);
 
   enter_memberships(c, before_);
   if (ev.type == EventType::kIdentify) {
-    Doc traits = root.props.clone();
-    merge_traits(c.traits, traits, graveyard_);
+    merge_traits(c.traits, root.props);
   }
   const EventRoutes* routes = index_.routes(root.name);
   record_history(c, root, routes);

@@ -167,9 +167,10 @@ Decoded EventDecoder::decode(std::string_view line, std::optional<int64_t> arriv
   const char* body_key = identify ? "traits" : "properties";
   const std::optional<element>& body = identify ? f.traits : f.properties;
   if (!body || body->is_null()) {
-    event.properties = Doc::object();
+    event.properties.type = Doc::Type::kObject;
+    event.properties.members.clear();  // the nodes go; an event without properties is rare
   } else if (body->is_object()) {
-    event.properties = doc_from_json(*body);
+    fill_doc_from_json(event.properties, *body);
   } else {
     reason = std::string("`") + body_key + "` must be an object";
     return Decoded::kReject;
