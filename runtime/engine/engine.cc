@@ -46,7 +46,7 @@ Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects
   for (const ScheduleRef& s : index_.schedules()) {
     const vm::TriggerDesc& t = module.journeys[s.journey].triggers[s.trigger];
     schedule_next_.push_back(t.at_ms);
-    timers_.push({t.at_ms, 0, s.order, schedule_next_.size() - 1, nullptr, 0});
+    timers_.push({t.at_ms, 0, 0, s.order, schedule_next_.size() - 1});
   }
   if (options_.clock == ClockMode::kWall && !options_.wall_now) {
     options_.wall_now = [] {
@@ -105,7 +105,7 @@ ModuleVersion& Engine::add_old_version(std::unique_ptr<vm::Module> m) {
 
 size_t Engine::live_instances() const {
   size_t n = 0;
-  for (const auto& [id, c] : customers_) n += c->instances.size();
+  for (const Customer* c : by_order_) n += c->instances.size();
   return n;
 }
 
@@ -137,14 +137,12 @@ void Engine::process_line(std::string_view line, uint64_t line_number) {
 }
 
 Customer& Engine::customer(const std::string& id, int64_t time) {
-  auto [it, fresh] = customers_.try_emplace(id);
+  bool fresh = false;
+  Customer& c = customers_.find_or_add(id, fresh);
   if (fresh) {
-    it->second = std::make_unique<Customer>();
-    it->second->id = id;
-    it->second->order = by_order_.size();
-    by_order_.push_back(it->second.get());
+    c.order = by_order_.size();
+    by_order_.push_back(&c);
   }
-  Customer& c = *it->second;
   c.first_time = std::min(c.first_time, time);
   return c;
 }
@@ -161,14 +159,15 @@ void Engine::fire_timers_through(int64_t t) {
     if (tm.cls == 0) {
       fire_schedule(tm);
     } else {
-      Instance* inst = tm.customer->instance(tm.instance);
-      if (!inst || inst->timer_token != tm.token) {
+      if (!timer_live(tm)) {
         if (stale_timers_ > 0) --stale_timers_;
       } else {
+        Customer& c = *timer_slots_[tm.token].customer;
+        Instance& inst = *timer_slots_[tm.token].instance;
         ++stats_.timers_fired;
-        mark_dirty(*tm.customer);
-        inst->timer_token = 0;
-        run(*tm.customer, *inst, vm::Resume{vm::Resume::kTimer, 0}, nullptr);
+        mark_dirty(c);
+        release_slot(inst);
+        run(c, inst, vm::Resume{vm::Resume::kTimer, 0}, nullptr);
       }
     }
     graveyard_.clear();
@@ -188,31 +187,47 @@ void Engine::fire_schedule(const Timer& tm) {
   }
   int64_t next = INT64_MAX;
   if (t.kind == vm::TriggerKind::kScheduleEvery && t.every_ms > 0 && !__builtin_add_overflow(tm.due, t.every_ms, &next))
-    timers_.push({next, 0, tm.order, tm.token, nullptr, 0});
+    timers_.push({next, 0, 0, tm.order, tm.token});
   schedule_next_[tm.token] = next;
 }
 
 void Engine::set_timer(Customer& c, Instance& inst) {
   if (inst.timer_token != 0) drop_timer(inst);
-  inst.timer_token = ++timer_token_;
-  timers_.push({inst.vm.wait.until, 1, inst.seq, inst.timer_token, &c, inst.seq});
+  uint32_t slot = free_slot_;
+  if (slot != UINT32_MAX) {
+    free_slot_ = timer_slots_[slot].next_free;
+  } else {
+    slot = static_cast<uint32_t>(timer_slots_.size());
+    timer_slots_.emplace_back();
+  }
+  TimerSlot& ts = timer_slots_[slot];
+  ts.customer = &c;
+  ts.instance = &inst;
+  inst.timer_token = uint64_t{slot} + 1;
+  timers_.push({inst.vm.wait.until, 1, ts.gen, inst.seq, slot});
+}
+
+void Engine::release_slot(Instance& inst) {
+  uint32_t slot = static_cast<uint32_t>(inst.timer_token - 1);
+  inst.timer_token = 0;
+  TimerSlot& ts = timer_slots_[slot];
+  ++ts.gen;
+  ts.customer = nullptr;
+  ts.instance = nullptr;
+  ts.next_free = free_slot_;
+  free_slot_ = slot;
 }
 
 // A timer entry that will never fire stays in the heap until its due time; when such entries
 // are the majority, the heap is rebuilt without them (memory stays proportional to live timers).
 void Engine::drop_timer(Instance& inst) {
   if (inst.timer_token == 0) return;
-  inst.timer_token = 0;
+  release_slot(inst);
   if (++stale_timers_ < 4096 || stale_timers_ * 2 < timers_.size()) return;
   std::vector<Timer> live;
   live.reserve(timers_.size() - stale_timers_);
   while (!timers_.empty()) {
-    const Timer& t = timers_.top();
-    if (t.cls == 0) {
-      live.push_back(t);
-    } else if (Instance* i = t.customer->instance(t.instance); i && i->timer_token == t.token) {
-      live.push_back(t);
-    }
+    if (timer_live(timers_.top())) live.push_back(timers_.top());
     timers_.pop();
   }
   timers_ = decltype(timers_)(std::greater<Timer>(), std::move(live));
@@ -250,8 +265,13 @@ void Engine::process_event(Event& ev) {
   // Swapped, not moved: the next event is decoded into this one's tree, reusing its nodes.
   std::swap(root.props, ev.properties);
 
-  enter_memberships(c, before_);
+  // `on enter` memberships before the event are taken lazily, right before the first change to
+  // what a segment can read (traits, aggregates): segments read nothing else, and the clock stands
+  // still during the event, so an event that changes neither cannot flip a membership (step 5).
+  flips_customer_ = index_.enter_segments().empty() ? nullptr : &c;
+  before_taken_ = false;
   if (ev.type == EventType::kIdentify) {
+    before_change(c);
     merge_traits(c.traits, root.props);
   }
   const EventRoutes* routes = index_.routes(root.name);
@@ -263,7 +283,8 @@ void Engine::process_event(Event& ev) {
   if ((routes && routes->wait_branches) || versions_.size() > 1) resume_waiting(c, root);
   std::fill(tried_.begin(), tried_.end(), 0);
   if (routes && !routes->entries.empty()) try_entries(c, root, routes);
-  if (!before_.empty()) enter_segment_flips(c, root);
+  if (before_taken_) enter_segment_flips(c, root);
+  flips_customer_ = nullptr;
   graveyard_.clear();
 }
 
@@ -310,6 +331,7 @@ void Engine::record_slots(Customer& c, const EventRoot& e, const std::vector<uin
     }
     if (c.aggregates.size() <= a) c.aggregates.resize(slots_.size());
     if (!c.aggregates[a]) c.aggregates[a] = std::make_unique<AggState>();
+    before_change(c);
     c.aggregates[a]->record(d, e.time, value, now_);
   }
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "runtime/dispatch/sink.h"
+#include "runtime/engine/customer_table.h"
 #include "runtime/engine/state.h"
 #include "runtime/engine/stats.h"
 #include "runtime/ingress/decode.h"
@@ -87,16 +88,23 @@ class Engine {
   struct Timer {
     int64_t due;
     uint8_t cls;     // 0: schedule, 1: instance (schedules first at one instant)
+    uint32_t gen;    // instance timers: the generation of their slot when set (stale when it moved on)
     uint64_t order;  // schedule declaration order, or instance creation order
-    uint64_t token;  // schedule index, or the instance's timer token
-    Customer* customer;
-    uint64_t instance;
+    uint64_t token;  // schedule index, or the instance's timer slot
     bool operator>(const Timer& o) const {
       if (due != o.due) return due > o.due;
       if (cls != o.cls) return cls > o.cls;
       if (order != o.order) return order > o.order;
       return token > o.token;
     }
+  };
+  // Instance timers point at a slot (Instance::timer_token = slot + 1); a slot's generation moves
+  // on when its timer is dropped or fires, so a heap entry is checked in O(1) without a lookup.
+  struct TimerSlot {
+    Customer* customer = nullptr;
+    Instance* instance = nullptr;
+    uint32_t gen = 0;
+    uint32_t next_free = 0;
   };
   // The host context of the code that runs: whose profile, which event, which instance.
   struct Context {
@@ -122,6 +130,14 @@ class Engine {
   bool try_enter(Customer& c, uint32_t journey, const EventRoot* trigger);
   void enter_segment_flips(Customer& c, const EventRoot& e);
   void enter_memberships(Customer& c, std::vector<uint8_t>& in);  // per EventIndex::enter_segments()
+  // Called before anything a segment reads (traits, aggregates) changes: the first time during
+  // the event of `flips_customer_`, takes its `on enter` memberships as they were (before_).
+  void before_change(Customer& c) {
+    if (&c == flips_customer_ && !before_taken_) {
+      before_taken_ = true;
+      enter_memberships(c, before_);
+    }
+  }
 
   void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
   void end_instance(Customer& c, Instance& inst);
@@ -134,6 +150,8 @@ class Engine {
   uint32_t journey_id(std::string_view name);
   void set_timer(Customer& c, Instance& inst);
   void drop_timer(Instance& inst);
+  void release_slot(Instance& inst);  // the slot of inst's timer is free; inst has none
+  bool timer_live(const Timer& t) const { return t.cls == 0 || timer_slots_[t.token].gen == t.gen; }
   void mark_dirty(Customer& c) {
     if (!c.dirty) {
       c.dirty = true;
@@ -165,19 +183,22 @@ class Engine {
   Graveyard graveyard_;
   Context ctx_;
 
-  std::unordered_map<std::string, std::unique_ptr<Customer>> customers_;
-  std::vector<Customer*> by_order_;  // first appearance
+  CustomerTable customers_;
+  std::vector<Customer*> by_order_;  // every customer, by first appearance
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
   std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
   std::vector<Customer*> dirty_;
   std::vector<uint8_t> tried_;           // per journey: an entry was tried during this event (steps 4–5)
   std::vector<uint8_t> before_, after_;  // `on enter` memberships around this event (steps 1 and 5)
+  Customer* flips_customer_ = nullptr;   // the customer of the event in progress (when `on enter` exists)
+  bool before_taken_ = false;            // before_ holds its memberships: something changed
   std::vector<uint64_t> seqs_exit_, seqs_resume_;  // scratch for steps 2 and 3
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;
-  uint64_t timer_token_ = 0;
+  std::vector<TimerSlot> timer_slots_;
+  uint32_t free_slot_ = UINT32_MAX;  // a free list through TimerSlot::next_free
   size_t stale_timers_ = 0;  // heap entries whose instance moved on
   bool module_saved_ = false;
   Event scratch_event_;

@@ -37,7 +37,7 @@ struct Instance {
   uint32_t entry = 0;  // ENTRY of the dispatch id
   int64_t entered_at = 0;
   std::unique_ptr<EventRoot> trigger;  // the fields the journey reads (JourneyDesc::trigger_fields); null: none
-  uint64_t timer_token = 0;  // the live timer's token (0: none)
+  uint64_t timer_token = 0;  // the live timer's slot + 1 (0: none)
   vm::InstanceState vm;
 };
 

@@ -38,7 +38,7 @@ void flat_map(std::string& out, int indent, std::string_view k, const Map& m, bo
 std::string Engine::stats_json() const {
   // Waiting instances per journey and step (the step of the wait they are suspended at).
   std::vector<JourneyStats> js = stats_.journeys;
-  for (const auto& [id, c] : customers_) {
+  for (const Customer* c : by_order_) {
     for (const auto& inst : c->instances) {
       JourneyStats& s = js[inst->jid];
       ++s.waiting;
@@ -128,7 +128,7 @@ std::string Engine::stats_json() const {
 
 std::string Engine::stats_table() const {
   std::vector<uint64_t> waiting(stats_.journeys.size(), 0);
-  for (const auto& [id, c] : customers_)
+  for (const Customer* c : by_order_)
     for (const auto& inst : c->instances) ++waiting[inst->jid];
   std::string out = fmt::format("{:<24} {:>8} {:>8} {:>8} {:>9} {:>7} {:>10} {:>10} {:>6}\n", "journey", "entered",
                                 "skipped", "waiting", "completed", "exited", "dispatched", "suppressed", "goals");

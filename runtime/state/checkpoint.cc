@@ -204,9 +204,11 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
           return false;
         }
         for (auto& inst : c->instances) ++inst->version->live;
-        by_order_.push_back(c.get());
-        std::string id = c->id;
-        customers_.emplace(std::move(id), std::move(c));
+        if (customers_.find(c->id)) {
+          err = fmt::format("customer record `{}`: recorded twice", c->id);
+          return false;
+        }
+        by_order_.push_back(&customers_.adopt(std::move(c)));
         return true;
       },
       &err);
@@ -214,8 +216,10 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
   std::sort(by_order_.begin(), by_order_.end(), [](const Customer* a, const Customer* b) { return a->order < b->order; });
 
   timers_ = {};
+  timer_slots_.clear();
+  free_slot_ = UINT32_MAX;
   for (size_t s = 0; s < schedule_next_.size(); ++s)
-    if (schedule_next_[s] != INT64_MAX) timers_.push({schedule_next_[s], 0, index_.schedules()[s].order, s, nullptr, 0});
+    if (schedule_next_[s] != INT64_MAX) timers_.push({schedule_next_[s], 0, 0, index_.schedules()[s].order, s});
   for (Customer* c : by_order_)
     for (auto& inst : c->instances)
       if (inst->vm.wait.kind != vm::WaitKind::kNone) set_timer(*c, *inst);
