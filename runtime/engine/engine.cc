@@ -271,7 +271,7 @@ void Engine::process_event(Event& ev) {
   flips_customer_ = index_.enter_segments().empty() ? nullptr : &c;
   before_taken_ = false;
   if (ev.type == EventType::kIdentify) {
-    before_change(c);
+    if (index_.enter_reads_traits()) before_change(c);
     merge_traits(c.traits, root.props);
   }
   const EventRoutes* routes = index_.routes(root.name);
@@ -331,7 +331,7 @@ void Engine::record_slots(Customer& c, const EventRoot& e, const std::vector<uin
     }
     if (c.aggregates.size() <= a) c.aggregates.resize(slots_.size());
     if (!c.aggregates[a]) c.aggregates[a] = std::make_unique<AggState>();
-    before_change(c);
+    if (index_.enter_reads_aggregate(a)) before_change(c);  // slots [0, n) are the current module's
     c.aggregates[a]->record(d, e.time, value, now_);
   }
 }

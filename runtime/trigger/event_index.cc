@@ -47,9 +47,29 @@ EventIndex::EventIndex(const vm::Module& m) : module_(m) {
       step_by_pc_[j].push_back(current);
     }
   }
+  find_enter_reads();
   for (const vm::CapDesc& c : m.caps) {
     uint32_t& d = cap_depth_[static_cast<size_t>(c.channel)];
     d = std::max<uint32_t>(d, static_cast<uint32_t>(std::min<int64_t>(c.count, 1 << 20)));
+  }
+}
+
+// The code of the `on enter` segments and of every segment they name (AGG, SEGMENT, CUSTOMER).
+void EventIndex::find_enter_reads() {
+  const vm::Module& m = module_;
+  enter_aggregates_.assign(m.aggregates.size(), 0);
+  std::vector<uint8_t> seen(m.segments.size(), 0);
+  std::vector<uint32_t> todo(enter_segments_.begin(), enter_segments_.end());
+  while (!todo.empty()) {
+    uint32_t s = todo.back();
+    todo.pop_back();
+    if (s >= m.segments.size() || seen[s] || m.segments[s].fn >= m.functions.size()) continue;
+    seen[s] = 1;
+    for (const vm::Instr& in : m.functions[m.segments[s].fn].code) {
+      if (in.op == vm::Op::AGG && in.bx < enter_aggregates_.size()) enter_aggregates_[in.bx] = 1;
+      if (in.op == vm::Op::SEGMENT) todo.push_back(in.bx);
+      if (in.op == vm::Op::CUSTOMER) enter_traits_ = true;
+    }
   }
 }
 

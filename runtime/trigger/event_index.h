@@ -49,6 +49,10 @@ class EventIndex {
   }
   const std::vector<EnterRoute>& enter_routes() const { return enter_; }  // declaration order
   const std::vector<uint32_t>& enter_segments() const { return enter_segments_; }  // distinct
+  // What the `on enter` segments read, through `customer in S` too: an aggregate (by index), the
+  // profile. Nothing else can change their answer during one event (the clock stands still).
+  bool enter_reads_aggregate(uint32_t a) const { return a < enter_aggregates_.size() && enter_aggregates_[a]; }
+  bool enter_reads_traits() const { return enter_traits_; }
   const std::vector<ScheduleRef>& schedules() const { return schedules_; }
   const std::vector<uint32_t>& exit_when_journeys() const { return exit_when_; }
   // The step a body's pc belongs to: the name of the last STEP at or before pc ("" if none).
@@ -57,6 +61,7 @@ class EventIndex {
   uint32_t cap_depth(vm::Channel c) const { return cap_depth_[static_cast<size_t>(c)]; }
 
  private:
+  void find_enter_reads();
   struct NameHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -65,6 +70,8 @@ class EventIndex {
   std::unordered_map<std::string, EventRoutes, NameHash, std::equal_to<>> by_event_;
   std::vector<EnterRoute> enter_;
   std::vector<uint32_t> enter_segments_;
+  std::vector<uint8_t> enter_aggregates_;
+  bool enter_traits_ = false;
   std::vector<ScheduleRef> schedules_;
   std::vector<uint32_t> exit_when_;
   std::vector<std::vector<uint32_t>> step_by_pc_;  // per journey: module.steps index or kNone
