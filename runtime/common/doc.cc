@@ -74,14 +74,34 @@ Doc doc_from_json(simdjson::dom::element e) {
 
 namespace {
 
+// Member nodes let go by a refill, kept for the next one (consecutive events differ in shape:
+// a node dropped by one is taken by the next instead of a free and a malloc). Bounded.
+constexpr size_t kSpareNodes = 1024;
+thread_local std::vector<std::unique_ptr<Doc>> t_spare_nodes;
+
+std::unique_ptr<Doc> take_node() {
+  if (t_spare_nodes.empty()) return std::make_unique<Doc>();
+  std::unique_ptr<Doc> p = std::move(t_spare_nodes.back());
+  t_spare_nodes.pop_back();
+  return p;
+}
+
+// Keeps the first `n` members of `d`, handing the other nodes to the spares.
+void truncate_members(Doc& d, size_t n) {
+  for (size_t k = n; k < d.members.size() && t_spare_nodes.size() < kSpareNodes; ++k)
+    if (d.members[k].value) t_spare_nodes.push_back(std::move(d.members[k].value));
+  d.members.resize(n);
+}
+
 // Sets the type; a value that stops being an array or an object lets go of its children, so
 // that clone(), heap_bytes() and the codec never see stale ones.
 void retype(Doc& d, Doc::Type t) {
   if (d.type == t) return;
   if (d.type == Doc::Type::kArray) d.items.clear();
-  if (d.type == Doc::Type::kObject) d.members.clear();
   if (d.type == Doc::Type::kString) d.s.clear();
+  Doc::Type was = d.type;
   d.type = t;
+  if (was == Doc::Type::kObject) truncate_members(d, 0);
 }
 
 void set_number(Doc& d, double x) {
@@ -106,10 +126,10 @@ Doc* find_first(Doc& d, size_t n, std::string_view key) {
 Doc& member_slot(Doc& d, size_t n, std::string_view key) {
   if (n < d.members.size()) {
     d.members[n].key.assign(key);
-    if (!d.members[n].value) d.members[n].value = std::make_unique<Doc>();
+    if (!d.members[n].value) d.members[n].value = take_node();
     return *d.members[n].value;
   }
-  d.members.push_back({std::string(key), std::make_unique<Doc>()});
+  d.members.push_back({std::string(key), take_node()});
   return *d.members.back().value;
 }
 
@@ -147,7 +167,7 @@ void fill_doc_from_json(Doc& d, simdjson::dom::element e) {
         }
         fill_doc_from_json(member_slot(d, n++, key), value);
       }
-      d.members.resize(n);
+      truncate_members(d, n);
       break;
     }
   }
@@ -167,7 +187,7 @@ void assign_doc(Doc& to, const Doc& from) {
     case Doc::Type::kObject:
       for (size_t k = 0; k < from.members.size(); ++k)
         assign_doc(member_slot(to, k, from.members[k].key), *from.members[k].value);
-      to.members.resize(from.members.size());
+      truncate_members(to, from.members.size());
       break;
     default: break;
   }

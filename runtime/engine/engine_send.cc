@@ -53,10 +53,10 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   // Quiet hours: the journey's own, else the policy's. A resumed deferred send is not deferred again.
   const vm::QuietDesc& q = j.quiet.present ? j.quiet : v.module->policy_quiet;
   if (q.present && !req.resumed) {
-    std::string zone;
+    std::string_view zone;  // valid until the next call into the interpreter
     if (q.tz_fn != vm::kNone) {
       vm::Value z = v.interp->call(q.tz_fn, *host_);
-      if (z.kind == vm::Kind::kString) zone.assign(z.s, z.size);
+      if (z.kind == vm::Kind::kString) zone = z.str();
     }
     int64_t end = vm::quiet_end(now_, q.start_minutes, q.end_minutes, zone);
     if (end >= 0) {
