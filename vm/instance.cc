@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 namespace laud::vm {
 
@@ -19,70 +20,170 @@ Value snapshot_field(const Value& snapshot, std::string_view key) {
   return Value();
 }
 
-// Deep-copies values into an InstanceState's storage.
+namespace {
+
+Arena& scratch_arena() {
+  thread_local Arena arena;
+  return arena;
+}
+// Where a host builds the lists of a host object's entries (read by the copy before the next reset).
+Arena& host_arena() {
+  thread_local Arena arena;
+  return arena;
+}
+
+// Memory for frozen values: every request is rounded up to 8 bytes (the largest alignment of
+// Value, ObjectEntry and ObjectSnapshot), so two passes over the same values ask for the same
+// total whatever their blocks' boundaries.
+inline size_t rounded(size_t n) { return (n + 7) & ~size_t{7}; }
+
+// The first pass: a scratch Arena kept per thread (no heap allocation in the steady state).
+class ScratchMemory {
+ public:
+  explicit ScratchMemory(Arena& a) : arena_(a) {}
+  void* allocate(size_t n) {
+    needed_ += rounded(n);
+    return arena_.allocate(rounded(n), 8);
+  }
+  size_t needed() const { return needed_; }
+
+ private:
+  Arena& arena_;
+  size_t needed_ = 0;
+};
+
+}  // namespace
+
+// The second pass: bump allocation in the state's own block, sized by the first pass (another
+// block is added only if the two passes ever disagreed).
+class InstanceStore {
+ public:
+  InstanceStore(InstanceState& st, size_t size) : st_(st) { add_block(size); }
+  void* allocate(size_t n) {
+    n = rounded(n);
+    if (used_ + n > size_) add_block(std::max<size_t>(n, 256));
+    void* p = base_ + used_;
+    used_ += n;
+    return p;
+  }
+
+ private:
+  void add_block(size_t size) {
+    if (size == 0) return;
+    st_.blocks_.push_back(std::make_unique<std::byte[]>(size));
+    base_ = st_.blocks_.back().get();
+    size_ = size;
+    used_ = 0;
+  }
+  InstanceState& st_;
+  std::byte* base_ = nullptr;
+  size_t size_ = 0, used_ = 0;
+};
+
+namespace {
+
+// Deep-copies values into memory `M` (ScratchMemory or InstanceStore): strings, lists, and
+// objects as snapshots (host objects through Host::object_entries).
+template <typename M>
 class Freezer {
  public:
-  Freezer(InstanceState& st, Host* host) : st_(st), host_(host) {}
+  Freezer(M& mem, Host* host) : mem_(mem), host_(host) {}
 
   Value copy(const Value& v, int depth = 0) {
     if (depth > 64) return Value();  // deeper than any JSON the ingress accepts
     switch (v.kind) {
       case Kind::kString: return Value::string(text(v.str()));
       case Kind::kList: {
-        std::vector<Value>& items = st_.lists_.emplace_front();
-        items.reserve(v.size);
-        for (uint32_t i = 0; i < v.size; ++i) items.push_back(copy(v.list[i], depth + 1));
-        return Value::list_of(items.data(), static_cast<uint32_t>(items.size()));
+        auto* items = static_cast<Value*>(mem_.allocate(sizeof(Value) * v.size));
+        for (uint32_t i = 0; i < v.size; ++i) items[i] = copy(v.list[i], depth + 1);
+        return Value::list_of(items, v.size);
       }
       case Kind::kObject: return copy_object(v, depth);
       default: return v;
     }
   }
 
-  std::string_view text(std::string_view s) { return st_.texts_.emplace_front(s); }
+  std::string_view text(std::string_view s) {
+    if (s.empty()) return {};
+    auto* p = static_cast<char*>(mem_.allocate(s.size()));
+    std::memcpy(p, s.data(), s.size());
+    return {p, s.size()};
+  }
 
-  Value object_from(std::vector<ObjectEntry>&& entries) {
-    std::vector<ObjectEntry>& stored = st_.entries_.emplace_front(std::move(entries));
-    ObjectSnapshot& snap = st_.objects_.emplace_front();
-    snap.entries = stored.data();
-    snap.count = static_cast<uint32_t>(stored.size());
-    Value out = Value::object_handle(&snap);
+  // Room for a list of `n` values (decode() fills it).
+  Value* new_list(uint32_t n) { return static_cast<Value*>(mem_.allocate(sizeof(Value) * n)); }
+
+  // A snapshot of `n` entries whose keys and values are already in this memory (decode()).
+  Value object_from(const ObjectEntry* entries, uint32_t n) {
+    auto* stored = static_cast<ObjectEntry*>(mem_.allocate(sizeof(ObjectEntry) * n));
+    for (uint32_t i = 0; i < n; ++i) stored[i] = entries[i];
+    return snapshot(stored, n);
+  }
+
+ private:
+  Value snapshot(const ObjectEntry* entries, uint32_t n) {
+    auto* snap = static_cast<ObjectSnapshot*>(mem_.allocate(sizeof(ObjectSnapshot)));
+    snap->entries = entries;
+    snap->count = n;
+    Value out = Value::object_handle(snap);
     out.size = kSnapshotObject;
     return out;
   }
 
- private:
   Value copy_object(const Value& v, int depth) {
-    std::vector<ObjectEntry> entries;
+    const ObjectEntry* from = nullptr;
+    uint32_t n = 0;
+    std::vector<ObjectEntry>& host_entries = entries_at(depth);
     if (is_snapshot(v)) {
       const auto* o = static_cast<const ObjectSnapshot*>(v.object);
-      entries.assign(o->entries, o->entries + o->count);
-    } else if (!host_ || !host_->object_entries(v, entries, scratch_)) {
-      return Value();
+      from = o->entries;
+      n = o->count;
+    } else {
+      host_entries.clear();
+      if (!host_ || !host_->object_entries(v, host_entries, host_arena())) return Value();
+      from = host_entries.data();
+      n = static_cast<uint32_t>(host_entries.size());
     }
-    for (ObjectEntry& e : entries) {
-      e.key = text(e.key);
-      e.value = copy(e.value, depth + 1);
+    auto* stored = static_cast<ObjectEntry*>(mem_.allocate(sizeof(ObjectEntry) * n));
+    for (uint32_t i = 0; i < n; ++i) {
+      stored[i].key = text(from[i].key);
+      stored[i].value = copy(from[i].value, depth + 1);
     }
-    return object_from(std::move(entries));
+    return snapshot(stored, n);
   }
 
-  InstanceState& st_;
+  // Per-depth vectors for host objects' entries (reused: no allocation in the steady state).
+  static std::vector<ObjectEntry>& entries_at(int depth) {
+    thread_local std::vector<std::vector<ObjectEntry>> by_depth(66);
+    return by_depth[static_cast<size_t>(depth)];
+  }
+  M& mem_;
   Host* host_;
-  Arena scratch_;
 };
 
+}  // namespace
+
+// Freezing is two copies: into the scratch arena (measuring), then into one block of exactly
+// that size. The storage from before is dropped between the two: values no longer point into it.
 void InstanceState::freeze(Host& host) {
-  // Copy into fresh storage, then drop the old (values may point into it while copying).
-  InstanceState fresh;
-  Freezer fz(fresh, &host);
+  Arena& scratch = scratch_arena();
+  scratch.reset();
+  host_arena().reset();
+  ScratchMemory measured(scratch);
+  Freezer<ScratchMemory> fz(measured, &host);
   for (Value& v : locals) v = fz.copy(v);
   for (Value& v : pending_with) v = fz.copy(v);
   deferred_event = fz.copy(deferred_event);
-  texts_ = std::move(fresh.texts_);
-  lists_ = std::move(fresh.lists_);
-  entries_ = std::move(fresh.entries_);
-  objects_ = std::move(fresh.objects_);
+  settle(measured.needed());
+}
+
+void InstanceState::settle(size_t needed) {
+  blocks_.clear();
+  InstanceStore store(*this, needed);
+  Freezer<InstanceStore> fz(store, nullptr);
+  for (Value& v : locals) v = fz.copy(v);
+  for (Value& v : pending_with) v = fz.copy(v);
+  deferred_event = fz.copy(deferred_event);
 }
 
 // ---------------------------------------------------------------- encoding
@@ -118,7 +219,7 @@ void put_value(std::string& out, const Value& v) {
 
 using Reader = ByteReader;
 
-Value read_value(Reader& r, Freezer& fz, int depth) {
+Value read_value(Reader& r, Freezer<ScratchMemory>& fz, int depth) {
   if (depth > 64) return r.fail(), Value();
   auto kind = static_cast<Kind>(r.byte());
   switch (kind) {
@@ -134,11 +235,11 @@ Value read_value(Reader& r, Freezer& fz, int depth) {
     case Kind::kFloat: return Value::floating(r.f64());
     case Kind::kString: return Value::string(fz.text(r.bytes()));
     case Kind::kList: {
-      uint64_t n = r.count();
-      std::vector<Value> items;
-      for (uint64_t i = 0; i < n && r.ok(); ++i) items.push_back(read_value(r, fz, depth + 1));
-      Value tmp = Value::list_of(items.data(), static_cast<uint32_t>(items.size()));
-      return fz.copy(tmp);
+      // count() never exceeds the bytes left, so the list's room is bounded by the input.
+      auto n = static_cast<uint32_t>(r.count());
+      Value* items = fz.new_list(n);
+      for (uint32_t i = 0; i < n; ++i) items[i] = r.ok() ? read_value(r, fz, depth + 1) : Value();
+      return Value::list_of(items, n);
     }
     case Kind::kObject: {
       uint64_t n = r.count();
@@ -148,7 +249,7 @@ Value read_value(Reader& r, Freezer& fz, int depth) {
         Value v = read_value(r, fz, depth + 1);
         entries.push_back({key, v});
       }
-      return fz.object_from(std::move(entries));
+      return fz.object_from(entries.data(), static_cast<uint32_t>(entries.size()));
     }
   }
   r.fail();
@@ -187,7 +288,9 @@ bool InstanceState::decode(std::string_view bytes, InstanceState& out, std::stri
   out.wait.kind = static_cast<WaitKind>(kind);
   out.wait.until = r.zigzag();
   out.wait.desc = static_cast<uint32_t>(r.varint());
-  Freezer fz(out, nullptr);
+  scratch_arena().reset();
+  ScratchMemory measured(scratch_arena());
+  Freezer<ScratchMemory> fz(measured, nullptr);
   uint64_t n = r.count();
   for (uint64_t i = 0; i < n && r.ok(); ++i) out.locals.push_back(read_value(r, fz, 0));
   n = r.count();
@@ -201,6 +304,7 @@ bool InstanceState::decode(std::string_view bytes, InstanceState& out, std::stri
     out = InstanceState();
     return false;
   }
+  out.settle(measured.needed());
   return true;
 }
 

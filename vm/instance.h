@@ -5,7 +5,8 @@
 #pragma once
 
 #include <cstdint>
-#include <forward_list>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,13 +69,13 @@ struct InstanceState {
   static bool decode(std::string_view bytes, InstanceState& out, std::string* error = nullptr);
 
  private:
-  friend class Freezer;
-  // Owned copies that frozen values point into. Lists of nodes: element addresses never move, and
-  // an instance that holds no strings, lists or objects allocates nothing here.
-  std::forward_list<std::string> texts_;
-  std::forward_list<std::vector<Value>> lists_;
-  std::forward_list<std::vector<ObjectEntry>> entries_;
-  std::forward_list<ObjectSnapshot> objects_;
+  friend class InstanceStore;
+  // Copies the values (in the scratch arena after a first pass) into one block of `needed` bytes.
+  void settle(size_t needed);
+  // Owned copies that frozen values point into: normally one block of exactly the size needed
+  // (freeze() measures in a scratch arena first), none for an instance that holds no strings,
+  // lists or objects. Blocks never move, so the values' pointers stay valid when the state moves.
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
 };
 
 }  // namespace laud::vm
