@@ -219,7 +219,7 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
   timer_slots_.clear();
   free_slot_ = UINT32_MAX;
   for (size_t s = 0; s < schedule_next_.size(); ++s)
-    if (schedule_next_[s] != INT64_MAX) timers_.push({schedule_next_[s], 0, 0, index_.schedules()[s].order, s});
+    if (schedule_next_[s] != INT64_MAX) timers_.push(Timer::schedule(schedule_next_[s], index_.schedules()[s].order, static_cast<uint32_t>(s)));
   for (Customer* c : by_order_)
     for (auto& inst : c->instances)
       if (inst->vm.wait.kind != vm::WaitKind::kNone) set_timer(*c, *inst);
