@@ -18,8 +18,10 @@ struct RabbitConfig {
   std::string user = "guest", password = "guest", vhost = "/";
   std::string exchange = "laud.dispatch";      // durable, direct; routing key = channel
   std::string queue_prefix = "laud.dispatch.";  // a durable queue per channel: prefix + channel
-  int64_t confirm_timeout_ms = 30'000;          // flush(): the longest wait for publisher confirms
-  int64_t connect_timeout_ms = 10'000;          // TCP connect, login, each declaration
+  // Both under the Kafka transaction timeout (10 s) together: a flush and a reconnection can fall
+  // into one transaction.
+  int64_t confirm_timeout_ms = 5'000;  // flush(): the longest wait for publisher confirms
+  int64_t connect_timeout_ms = 3'000;  // TCP connect, login, each declaration
   bool operator==(const RabbitConfig&) const = default;
 };
 

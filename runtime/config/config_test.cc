@@ -129,8 +129,8 @@ TEST(Config, RabbitMqSink) {
   EXPECT_EQ(c.rabbitmq.vhost, "/");
   EXPECT_EQ(c.rabbitmq.exchange, "laud.dispatch");
   EXPECT_EQ(c.rabbitmq.queue_prefix, "laud.dispatch.");
-  EXPECT_EQ(c.rabbitmq.confirm_timeout_ms, 30'000);
-  EXPECT_EQ(c.rabbitmq.connect_timeout_ms, 10'000);
+  EXPECT_EQ(c.rabbitmq.confirm_timeout_ms, 5'000);
+  EXPECT_EQ(c.rabbitmq.connect_timeout_ms, 3'000);
   const char* text = R"(module = "m.ljb"
 [output]
 sink = "rabbitmq"

@@ -1,6 +1,7 @@
 // rabbitmq_connect_test.cc — the RabbitMQ connection's failures that need no broker (fast, in the
-// default ctest): a port where nothing listens, and a peer that accepts TCP but never speaks AMQP
-// (the login must give up after connect_timeout_ms, not hang). The broker tests: rabbitmq_sink_test.cc.
+// default ctest): a port where nothing listens (and the reconnection backoff of failed flushes),
+// and a peer that accepts TCP but never speaks AMQP (the login gives up after connect_timeout_ms).
+// The broker tests: rabbitmq_sink_test.cc.
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 
 #include "runtime/dispatch/rabbitmq_sink.h"
 
@@ -53,6 +55,21 @@ TEST(RabbitConnect, NothingListensIsAClearError) {
   sink.write("{}");  // dropped: a sink that never connected does not claim durability
   EXPECT_FALSE(sink.flush());
   EXPECT_EQ(sink.error.rfind("no RabbitMQ broker answered", 0), 0u) << sink.error;
+  EXPECT_NE(sink.error.find("; reconnecting"), std::string::npos) << sink.error;
+  // The broker stays away: a write reconnects at once, then no more than once a second, doubling;
+  // flush() never waits for it.
+  t0 = Clock::now();
+  auto slowest = Clock::duration::zero();
+  while (Clock::now() - t0 < std::chrono::milliseconds(1300)) {
+    auto t = Clock::now();
+    sink.write("{}");
+    EXPECT_FALSE(sink.flush());
+    slowest = std::max(slowest, Clock::now() - t);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(sink.reconnects(), 2u) << "at 0 and 1 s";
+  EXPECT_LT(slowest, std::chrono::milliseconds(500));
+  EXPECT_NE(sink.error.find("; reconnecting in "), std::string::npos) << sink.error;
 }
 
 TEST(RabbitConnect, SilentPeerTimesOut) {

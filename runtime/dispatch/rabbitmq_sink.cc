@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "runtime/dispatch/record.h"
@@ -273,6 +274,7 @@ bool RabbitConnection::wait_confirms(uint64_t max_unconfirmed, int64_t timeout_m
   }
   if (failed()) {
     if (error) *error = dropped_ ? fmt::format("{} ({} messages not sent)", failure_, dropped_) : failure_;
+    dropped_ = 0;  // counted again up to the next flush
     return false;
   }
   return true;
@@ -291,17 +293,27 @@ bool RabbitDispatchSink::open(std::string* error) {
   return conn_.open(config_, error) && conn_.declare_exchange(config_.exchange, error);
 }
 
+// A failed flush never waits (it may run inside a Kafka transaction, which times out); it arms a
+// reconnection for the next record: at once the first time, then 1 s after a failed attempt,
+// doubling up to 30 s, while the broker stays away.
 bool RabbitDispatchSink::flush() {
   if (conn_.flush(&error)) return true;
-  reconnect_ = true;
+  if (!reconnect_) {
+    reconnect_ = true;
+    reconnect_at_ = now_ms() + backoff_ms_;
+  }
+  int64_t wait = std::max<int64_t>(reconnect_at_ - now_ms(), 0);
+  error += wait ? fmt::format("; reconnecting in {:.1f} s", wait / 1000.0) : "; reconnecting";
+  fmt::print(stderr, "laudd: warning: {}\n", error);
   return false;
 }
 
 void RabbitDispatchSink::route(std::string_view channel) {
   std::string ignored;  // a failed connection or declaration leaves the connection failed; flush() reports it
-  if (reconnect_) {
+  if (reconnect_ && now_ms() >= reconnect_at_) {
     reconnect_ = false;
-    if (!open(&ignored)) return;
+    ++reconnects_;
+    backoff_ms_ = open(&ignored) ? 0 : std::clamp<int64_t>(backoff_ms_ * 2, 1000, 30'000);
   }
   if (declared_.contains(channel)) return;
   std::string key(channel);

@@ -79,7 +79,7 @@ class RabbitConnection {
   std::deque<bool> acked_;     // from first_tag_ up to next_tag_ - 1
   uint64_t unconfirmed_ = 0;
   uint64_t since_drain_ = 0;
-  uint64_t dropped_ = 0;  // publishes not sent after a failure
+  uint64_t dropped_ = 0;  // publishes not sent after a failure, since the last flush
   std::string failure_;
 };
 
@@ -92,18 +92,23 @@ class RabbitDispatchSink : public LineSink {
   bool open(std::string* error);  // connects and declares the exchange
   void write(std::string_view line) override;
   void write_record(const DispatchRecord& record, std::string_view line) override;
-  // True when every record since the last flush is confirmed; false with `error` otherwise. After
-  // a failed flush the next write reconnects (once per failed flush), so a caller that replays the
-  // batch (laudd aborts the transaction and rewinds) publishes it again: at-least-once.
+  // True when every record since the last flush is confirmed; false with `error` (also printed as
+  // a warning) otherwise, at once. After a failed flush the next record reconnects (while the
+  // broker stays away, at most once a second, backing off to once in 30 s), so a caller that
+  // replays the batch (laudd aborts the transaction and rewinds) publishes it again: at-least-once.
   bool flush() override;
   RabbitConnection& connection() { return conn_; }
+  uint64_t reconnects() const { return reconnects_; }  // attempts, failed ones included
   std::string error;
 
  private:
-  void route(std::string_view channel);  // reconnects if due; declares the channel's queue once
+  void route(std::string_view channel);  // reconnects when due; declares the channel's queue once
   RabbitConfig config_;
   RabbitConnection conn_;
-  bool reconnect_ = false;
+  bool reconnect_ = false;    // armed by a failed flush
+  int64_t reconnect_at_ = 0;  // steady-clock ms
+  int64_t backoff_ms_ = 0;    // after a failed reconnection: 1 s, doubling up to 30 s
+  uint64_t reconnects_ = 0;
   std::set<std::string, std::less<>> declared_;
   std::string id_;
 };

@@ -308,7 +308,7 @@ TEST_F(RabbitSink, UnroutableMessageFailsTheFlush) {
   EXPECT_FALSE(sink->flush());
   EXPECT_NE(sink->error.find("came back: 312 NO_ROUTE"), std::string::npos) << sink->error;
   EXPECT_NE(sink->error.find("routing key `unknown`"), std::string::npos) << sink->error;
-  // The next write reconnects and declares again: what the caller replays arrives.
+  // The next write reconnects and declares the queue again: what the caller replays arrives.
   sink->write("{\"n\":3}");
   ASSERT_TRUE(sink->flush()) << sink->error;
   std::vector<AmqpMessage> got = read("unknown");
@@ -343,7 +343,8 @@ TEST_F(RabbitSink, FlushAfterTheBrokerClosedTheConnection) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
   EXPECT_NE(sink->error.find("RabbitMQ amqp://guest@127.0.0.1"), std::string::npos) << sink->error;
   EXPECT_NE(sink->error.find("closed by rabbitmq_sink_test"), std::string::npos) << sink->error;
-  EXPECT_FALSE(sink->flush());  // and it stays failed until the next write
+  EXPECT_NE(sink->error.find("; reconnecting"), std::string::npos) << sink->error;
+  EXPECT_FALSE(sink->flush());  // still failed: nothing written since
 
   // The next write reconnects: n = 1 (confirmed before) and n = 3 are in the queue, n = 2 is the
   // caller's to replay (laudd aborts the Kafka transaction and rewinds).
