@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "runtime/dispatch/record.h"
+#include "runtime/kafka/client_log.h"
 #include "vm/module.h"
 
 namespace laud::runtime {
@@ -65,6 +66,7 @@ bool KafkaProducer::open(const std::string& bootstrap,
   rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
     on_delivery(rk, m, opaque);
   });
+  set_client_log(conf);
   rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk_) {
     *error = fmt::format("cannot create the Kafka producer: {}", err);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <thread>
 
+#include "runtime/kafka/client_log.h"
+
 namespace laud::runtime {
 
 KafkaSource::~KafkaSource() { close(); }
@@ -52,6 +54,7 @@ bool KafkaSource::open(const std::string& bootstrap, const std::string& group, c
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_rebalance_cb(conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t* p,
                                           void* opaque) { on_rebalance(rk, e, p, opaque); });
+  set_client_log(conf);
   rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (!rk_) {
     *error = fmt::format("cannot create the Kafka consumer: {}", err);

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "runtime/kafka/client_log.h"
+
 namespace laud::runtime {
 
 namespace {
@@ -125,6 +127,7 @@ bool ChangelogReader::open(const std::string& bootstrap, const std::string& grou
     rd_kafka_conf_destroy(conf);
     return false;
   }
+  set_client_log(conf);
   rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (!rk_) {
     *error = fmt::format("cannot create the changelog consumer: {}", err);
