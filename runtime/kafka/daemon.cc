@@ -82,7 +82,7 @@ class Daemon {
   bool fatal_ = false;
   std::string error_;
   uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0;
-  std::chrono::steady_clock::time_point batch_start_;
+  std::chrono::steady_clock::time_point batch_start_, retry_restore_at_;
 };
 
 bool Daemon::open(std::string* error) {
@@ -137,10 +137,16 @@ void Daemon::rewind_all() {
   in_batch_ = 0;
 }
 
+// Restores the paused partitions. A transient failure (the broker away) is logged and retried a
+// second later, the consumer being polled meanwhile; malformed state is fatal.
 bool Daemon::restore_pending() {
+  if (std::chrono::steady_clock::now() < retry_restore_at_) return true;
   while (!to_restore_.empty() && !fatal_) {
     auto [p, rewind] = *to_restore_.begin();
-    if (!restore(p, rewind)) return false;
+    if (!restore(p, rewind)) {
+      retry_restore_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      return !fatal_;
+    }
     to_restore_.erase(p);
     source_.pause(topic_, p, false);
   }
@@ -153,13 +159,14 @@ bool Daemon::restore_pending() {
 // committed offset waits for a pending transaction of a killed owner: up to its timeout, 10 s.)
 bool Daemon::restore(int32_t p, bool rewind) {
   std::string error;
+  auto transient = [&] {
+    fmt::print(stderr, "laudd: warning: restoring {} [{}]: {}; retrying\n", topic_, p, error);
+    return false;
+  };
   for (int attempt = 0;; ++attempt) {
     StateMap records;
     uint64_t messages = 0;
-    if (!reader_.read(cfg_.changelog_topic, p, records, messages, &error)) {
-      fatal(error);
-      return false;
-    }
+    if (!reader_.read(cfg_.changelog_topic, p, records, messages, &error)) return transient();
     auto engine = std::make_unique<Engine>(catalog_.module(), out_, &rejects_, options_);
     Position pos;
     bool fresh = true;
@@ -168,10 +175,7 @@ bool Daemon::restore(int32_t p, bool rewind) {
       return false;
     }
     int64_t committed = -1;
-    if (!source_.committed(topic_, p, committed, &error)) {
-      fatal(error);
-      return false;
-    }
+    if (!source_.committed(topic_, p, committed, &error)) return transient();
     int64_t at = fresh ? committed : static_cast<int64_t>(pos.input_offset);
     if (!fresh && committed > at && attempt < 40) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -187,10 +191,7 @@ bool Daemon::restore(int32_t p, bool rewind) {
       if (at < 0 && k == "auto.offset.reset" && (v == "latest" || v == "largest" || v == "end")) at = RD_KAFKA_OFFSET_END;
     // A new assignment starts at the committed offset by itself; seek when the state says
     // otherwise, or after an abort (the consumer read past it).
-    if ((rewind || at != committed) && !source_.seek(topic_, p, at, &error)) {
-      fatal(error);
-      return false;
-    }
+    if ((rewind || at != committed) && !source_.seek(topic_, p, at, &error)) return transient();
     Partition& part = parts_[p];
     part.engine = std::move(engine);
     part.next = at >= 0 ? at : -1;
