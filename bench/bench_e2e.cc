@@ -387,6 +387,7 @@ Phase run_laudd(const Stream& s, const vm::Module& module, const std::string& st
     p.timers = st.timers_fired;
     p.live = engine->live_instances();
     p.customers = engine->customers();
+    if (!store) fmt::print("  where the engine's bytes go (container capacities, malloc overhead not included):\n{}", engine->memory_report().table());
     fmt::print(stderr, "  destroying the engine...\n");
   }
   store.reset();

@@ -71,6 +71,7 @@ class InstanceStore {
   void add_block(size_t size) {
     if (size == 0) return;
     st_.blocks_.push_back(std::make_unique<std::byte[]>(size));
+    st_.frozen_bytes_ += size;
     base_ = st_.blocks_.back().get();
     size_ = size;
     used_ = 0;
@@ -179,6 +180,7 @@ void InstanceState::freeze(Host& host) {
 
 void InstanceState::settle(size_t needed) {
   blocks_.clear();
+  frozen_bytes_ = 0;
   InstanceStore store(*this, needed);
   Freezer<InstanceStore> fz(store, nullptr);
   for (Value& v : locals) v = fz.copy(v);

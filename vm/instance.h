@@ -66,6 +66,7 @@ struct InstanceState {
   // Compact bytes (varints, length-prefixed strings) and back. decode() never trusts a length and
   // returns false on any malformed input.
   std::string encode() const;
+  size_t frozen_bytes() const { return frozen_bytes_; }  // the blocks below (memory reports)
   static bool decode(std::string_view bytes, InstanceState& out, std::string* error = nullptr);
 
  private:
@@ -76,6 +77,7 @@ struct InstanceState {
   // (freeze() measures in a scratch arena first), none for an instance that holds no strings,
   // lists or objects. Blocks never move, so the values' pointers stay valid when the state moves.
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  size_t frozen_bytes_ = 0;
 };
 
 }  // namespace laud::vm

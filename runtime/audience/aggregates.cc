@@ -123,6 +123,11 @@ size_t AggState::slots() const {
   return windowed() ? n_ : 0;
 }
 
+size_t AggState::heap_bytes() const {
+  if (layout_ >= kDecoded || !buf_) return 0;
+  return size_t{cap_} * row_bytes(layout_);
+}
+
 void AggState::adopt(const vm::AggregateDesc& d) {
   std::unique_ptr<Decoded> dec;
   if (layout_ == kDecoded) dec.reset(static_cast<Decoded*>(buf_));

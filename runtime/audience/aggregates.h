@@ -66,6 +66,7 @@ class AggState {
   void record(const vm::AggregateDesc& d, int64_t time, const vm::Value* value, int64_t now);
   vm::Value query(const vm::AggregateDesc& d, int64_t now);
   size_t slots() const;
+  size_t heap_bytes() const;  // the ring buffer (memory reports)
   // Persisted state (runtime/state): the all-time slot, the latest time and the window.
   void encode(std::string& out) const;
   bool decode(vm::ByteReader& r);

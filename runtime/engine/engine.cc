@@ -43,6 +43,9 @@ Engine::Engine(const vm::Module& module, LineSink& dispatches, LineSink* rejects
   map_version(*current_);
   limit_windows_.resize(module.journeys.size());
   tried_.assign(module.journeys.size(), 0);
+  before_.assign(index_.enter_segments().size(), 0);
+  after_.assign(index_.enter_segments().size(), 0);
+  taken_.assign(index_.enter_segments().size(), 0);
   for (const ScheduleRef& s : index_.schedules()) {
     const vm::TriggerDesc& t = module.journeys[s.journey].triggers[s.trigger];
     schedule_next_.push_back(t.at_ms);
@@ -279,9 +282,9 @@ void Engine::process_event(Event& ev) {
   // what a segment can read (traits, aggregates): segments read nothing else, and the clock stands
   // still during the event, so an event that changes neither cannot flip a membership (step 5).
   flips_customer_ = index_.enter_segments().empty() ? nullptr : &c;
-  before_taken_ = false;
+  any_taken_ = false;
   if (ev.type == EventType::kIdentify) {
-    if (index_.enter_reads_traits()) before_change(c);
+    before_change(c, index_.enter_readers_of_traits());
     merge_traits(c.traits, root.props);
   }
   const EventRoutes* routes = index_.routes(root.name);
@@ -293,7 +296,7 @@ void Engine::process_event(Event& ev) {
   if ((routes && routes->wait_branches) || versions_.size() > 1) resume_waiting(c, root);
   std::fill(tried_.begin(), tried_.end(), 0);
   if (routes && !routes->entries.empty()) try_entries(c, root, routes);
-  if (before_taken_) enter_segment_flips(c, root);
+  if (any_taken_) enter_segment_flips(c, root);
   flips_customer_ = nullptr;
   graveyard_.clear();
 }
@@ -341,7 +344,7 @@ void Engine::record_slots(Customer& c, const EventRoot& e, const std::vector<uin
     }
     if (c.aggregates.size() <= a) c.aggregates.resize(slots_.size());
     if (!c.aggregates[a]) c.aggregates[a] = std::make_unique<AggState>();
-    if (index_.enter_reads_aggregate(a)) before_change(c);  // slots [0, n) are the current module's
+    before_change(c, index_.enter_readers_of_aggregate(a));  // slots [0, n) are the current module's
     c.aggregates[a]->record(d, e.time, value, now_);
   }
 }
@@ -444,22 +447,21 @@ void Engine::try_entries(Customer& c, const EventRoot& e, const EventRoutes* rou
   }
 }
 
-void Engine::enter_memberships(Customer& c, std::vector<uint8_t>& in) {
-  in.clear();
-  if (index_.enter_segments().empty()) return;
+bool Engine::membership(Customer& c, uint32_t k) {
   Scope scope(*this, {&c, nullptr, nullptr, nullptr});
-  for (uint32_t s : index_.enter_segments()) in.push_back(host_->in_segment(s));
-
+  return host_->in_segment(index_.enter_segments()[k]);
 }
 
+// Memberships after step 4, for the segments taken, all before any step-5 entry runs (an entry's
+// `set` counts at the customer's next event, as in the order of §9).
 void Engine::enter_segment_flips(Customer& c, const EventRoot& e) {
-  enter_memberships(c, after_);
-  const std::vector<uint8_t>& before = before_;
-  const std::vector<uint8_t>& after = after_;
+  flips_customer_ = nullptr;
   const auto& segs = index_.enter_segments();
+  for (uint32_t k = 0; k < segs.size(); ++k)
+    if (taken_[k]) after_[k] = membership(c, k);
   for (const EnterRoute& r : index_.enter_routes()) {
     size_t k = std::find(segs.begin(), segs.end(), r.segment) - segs.begin();
-    if (before[k] || !after[k] || tried_[r.journey]) continue;  // one attempt per journey and event (steps 4–5)
+    if (!taken_[k] || before_[k] || !after_[k] || tried_[r.journey]) continue;  // one attempt per journey and event (steps 4–5)
     tried_[r.journey] = 1;
     try_enter(c, r.journey, &e);
   }

@@ -39,6 +39,19 @@ class EngineHost;
 class StateStore;
 struct StateSource;  // runtime/state/state_source.h
 
+// What the engine holds, by part (runtime/engine/memory.cc).
+struct MemoryReport {
+  struct Part {
+    std::string name;
+    size_t bytes = 0;
+    bool traits = false;
+  };
+  size_t customers = 0;
+  std::vector<Part> parts;
+  void add(std::string_view part, size_t bytes, bool is_traits = false);
+  std::string table() const;  // bytes per customer, by part
+};
+
 // Where a durable run stands: input consumed and output written (bytes), as of a checkpoint.
 struct Position {
   uint64_t input_offset = 0;
@@ -79,6 +92,7 @@ class Engine {
   std::string stats_json() const;
   // A one-line-per-journey table for people (laudd --summary).
   std::string stats_table() const;
+  MemoryReport memory_report() const;  // a walk over every customer: for benchmarks, not a hot path
   int64_t now() const { return now_; }
   size_t customers() const { return customers_.size(); }
   size_t live_instances() const;
@@ -136,15 +150,22 @@ class Engine {
   void try_entries(Customer& c, const EventRoot& e, const EventRoutes* routes);
   bool try_enter(Customer& c, uint32_t journey, const EventRoot* trigger);
   void enter_segment_flips(Customer& c, const EventRoot& e);
-  void enter_memberships(Customer& c, std::vector<uint8_t>& in);  // per EventIndex::enter_segments()
-  // Called before anything a segment reads (traits, aggregates) changes: the first time during
-  // the event of `flips_customer_`, takes its `on enter` memberships as they were (before_).
-  void before_change(Customer& c) {
-    if (&c == flips_customer_ && !before_taken_) {
-      before_taken_ = true;
-      enter_memberships(c, before_);
+  // Called before something `on enter` segments read changes (an aggregate, the profile) during
+  // the event of `flips_customer_`: takes those segments' memberships as they were (before_), each
+  // the first time. Step 5 evaluates only the segments taken: no other can have flipped.
+  void before_change(Customer& c, const std::vector<uint32_t>& readers) {
+    if (&c != flips_customer_) return;
+    for (uint32_t k : readers) {
+      if (!any_taken_) {
+        std::fill(taken_.begin(), taken_.end(), 0);
+        any_taken_ = true;
+      }
+      if (taken_[k]) continue;
+      taken_[k] = 1;
+      before_[k] = membership(c, k);
     }
   }
+  bool membership(Customer& c, uint32_t k);  // of enter segment k
 
   void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
   void end_instance(Customer& c, Instance& inst);
@@ -197,9 +218,11 @@ class Engine {
   std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
   std::vector<Customer*> dirty_;
   std::vector<uint8_t> tried_;           // per journey: an entry was tried during this event (steps 4–5)
-  std::vector<uint8_t> before_, after_;  // `on enter` memberships around this event (steps 1 and 5)
-  Customer* flips_customer_ = nullptr;   // the customer of the event in progress (when `on enter` exists)
-  bool before_taken_ = false;            // before_ holds its memberships: something changed
+  // `on enter` memberships before this event, per EventIndex::enter_segments() position, for the
+  // segments taken_ (a change to what they read happened); any_taken_: taken_ is valid.
+  std::vector<uint8_t> before_, after_, taken_;
+  Customer* flips_customer_ = nullptr;  // the customer of the event in progress (when `on enter` exists)
+  bool any_taken_ = false;
   std::vector<uint64_t> seqs_exit_, seqs_resume_;  // scratch for steps 2 and 3
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;

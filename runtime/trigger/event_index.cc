@@ -54,22 +54,28 @@ EventIndex::EventIndex(const vm::Module& m) : module_(m) {
   }
 }
 
-// The code of the `on enter` segments and of every segment they name (AGG, SEGMENT, CUSTOMER).
+// For each `on enter` segment: its code and that of every segment it names (AGG, SEGMENT, CUSTOMER).
 void EventIndex::find_enter_reads() {
   const vm::Module& m = module_;
-  enter_aggregates_.assign(m.aggregates.size(), 0);
-  std::vector<uint8_t> seen(m.segments.size(), 0);
-  std::vector<uint32_t> todo(enter_segments_.begin(), enter_segments_.end());
-  while (!todo.empty()) {
-    uint32_t s = todo.back();
-    todo.pop_back();
-    if (s >= m.segments.size() || seen[s] || m.segments[s].fn >= m.functions.size()) continue;
-    seen[s] = 1;
-    for (const vm::Instr& in : m.functions[m.segments[s].fn].code) {
-      if (in.op == vm::Op::AGG && in.bx < enter_aggregates_.size()) enter_aggregates_[in.bx] = 1;
-      if (in.op == vm::Op::SEGMENT) todo.push_back(in.bx);
-      if (in.op == vm::Op::CUSTOMER) enter_traits_ = true;
+  enter_by_aggregate_.assign(m.aggregates.size(), {});
+  for (uint32_t k = 0; k < enter_segments_.size(); ++k) {
+    std::vector<uint8_t> seen(m.segments.size(), 0), aggs(m.aggregates.size(), 0);
+    bool traits = false;
+    std::vector<uint32_t> todo{enter_segments_[k]};
+    while (!todo.empty()) {
+      uint32_t s = todo.back();
+      todo.pop_back();
+      if (s >= m.segments.size() || seen[s] || m.segments[s].fn >= m.functions.size()) continue;
+      seen[s] = 1;
+      for (const vm::Instr& in : m.functions[m.segments[s].fn].code) {
+        if (in.op == vm::Op::AGG && in.bx < aggs.size()) aggs[in.bx] = 1;
+        if (in.op == vm::Op::SEGMENT) todo.push_back(in.bx);
+        if (in.op == vm::Op::CUSTOMER) traits = true;
+      }
     }
+    for (uint32_t a = 0; a < aggs.size(); ++a)
+      if (aggs[a]) enter_by_aggregate_[a].push_back(k);
+    if (traits) enter_by_traits_.push_back(k);
   }
 }
 

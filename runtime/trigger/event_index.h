@@ -49,10 +49,13 @@ class EventIndex {
   }
   const std::vector<EnterRoute>& enter_routes() const { return enter_; }  // declaration order
   const std::vector<uint32_t>& enter_segments() const { return enter_segments_; }  // distinct
-  // What the `on enter` segments read, through `customer in S` too: an aggregate (by index), the
-  // profile. Nothing else can change their answer during one event (the clock stands still).
-  bool enter_reads_aggregate(uint32_t a) const { return a < enter_aggregates_.size() && enter_aggregates_[a]; }
-  bool enter_reads_traits() const { return enter_traits_; }
+  // Which `on enter` segments (positions in enter_segments()) read an aggregate (by index) or the
+  // profile, through `customer in S` too. Nothing else can change their answer during one event
+  // (the clock stands still), so only these can flip when that aggregate or the profile changes.
+  const std::vector<uint32_t>& enter_readers_of_aggregate(uint32_t a) const {
+    return a < enter_by_aggregate_.size() ? enter_by_aggregate_[a] : no_readers_;
+  }
+  const std::vector<uint32_t>& enter_readers_of_traits() const { return enter_by_traits_; }
   const std::vector<ScheduleRef>& schedules() const { return schedules_; }
   const std::vector<uint32_t>& exit_when_journeys() const { return exit_when_; }
   // The step a body's pc belongs to: the name of the last STEP at or before pc ("" if none).
@@ -70,8 +73,9 @@ class EventIndex {
   std::unordered_map<std::string, EventRoutes, NameHash, std::equal_to<>> by_event_;
   std::vector<EnterRoute> enter_;
   std::vector<uint32_t> enter_segments_;
-  std::vector<uint8_t> enter_aggregates_;
-  bool enter_traits_ = false;
+  std::vector<std::vector<uint32_t>> enter_by_aggregate_;
+  std::vector<uint32_t> enter_by_traits_;
+  std::vector<uint32_t> no_readers_;
   std::vector<ScheduleRef> schedules_;
   std::vector<uint32_t> exit_when_;
   std::vector<std::vector<uint32_t>> step_by_pc_;  // per journey: module.steps index or kNone
