@@ -1,6 +1,6 @@
 // fuzz_state.cc — libFuzzer target for laudd's durable-state loader (runtime/state/codec.h):
-// arbitrary bytes are refused or decoded as a customer record; what decodes must re-encode to
-// bytes that decode again to the same encoding. A stand-in module version with a few journeys
+// arbitrary bytes are refused or decoded as a customer record and as a traits record; what
+// decodes must re-encode to bytes that decode again to the same encoding. A stand-in module version with a few journeys
 // answers for every module hash; journeys and aggregate slots map by name and signature.
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +48,13 @@ struct World {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World world;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  laud::runtime::Doc traits;
+  if (laud::runtime::decode_traits(bytes, traits, nullptr)) {
+    std::string once = laud::runtime::encode_traits(traits);
+    laud::runtime::Doc again;
+    if (!laud::runtime::decode_traits(once, again, nullptr)) std::abort();
+    if (laud::runtime::encode_traits(again) != once) std::abort();
+  }
   laud::runtime::CodecContext cx = world.context();
   laud::runtime::Customer c;
   if (!laud::runtime::decode_customer(bytes, c, cx, nullptr)) return 0;

@@ -10,12 +10,17 @@
 
 namespace laud::vm {
 
+// Each writer builds its bytes on the stack and appends them once (state encoding is a hot path
+// of durable runs: a per-byte append pays a capacity check per byte).
 inline void put_varint(std::string& out, uint64_t v) {
+  char buf[10];
+  size_t n = 0;
   while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
+    buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out += static_cast<char>(v);
+  buf[n++] = static_cast<char>(v);
+  out.append(buf, n);
 }
 inline void put_zigzag(std::string& out, int64_t v) {
   put_varint(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
@@ -25,7 +30,9 @@ inline void put_bytes(std::string& out, std::string_view s) {
   out.append(s);
 }
 inline void put_u64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  out.append(buf, 8);
 }
 inline void put_f64(std::string& out, double d) {
   uint64_t bits;

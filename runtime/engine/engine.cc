@@ -286,6 +286,7 @@ void Engine::process_event(Event& ev) {
   if (ev.type == EventType::kIdentify) {
     before_change(c, index_.enter_readers_of_traits());
     merge_traits(c.traits, root.props);
+    c.traits_dirty = true;
   }
   const EventRoutes* routes = index_.routes(root.name);
   record_history(c, root, routes);

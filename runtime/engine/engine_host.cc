@@ -158,6 +158,7 @@ vm::SendResult EngineHost::send(const vm::SendRequest& request) { return e_.send
 void EngineHost::set_trait(std::string_view path, const Value& value) {
   if (!e_.ctx_.customer) return;
   e_.before_change(*e_.ctx_.customer, e_.index_.enter_readers_of_traits());
+  e_.ctx_.customer->traits_dirty = true;
   set_trait_path(e_.ctx_.customer->traits, path, value_doc(value), e_.graveyard_);
 }
 

@@ -96,7 +96,8 @@ struct Customer {
   EntryRecords entries;
   std::vector<SentTime> sent;   // recent dispatches, per channel at most the deepest cap's count
   std::vector<GoalWindow> goals;
-  bool dirty = false;  // changed since the last checkpoint (--state)
+  bool dirty = false;         // changed since the last checkpoint (--state)
+  bool traits_dirty = false;  // its traits too (they are recorded apart: most events leave them)
 
   Instance* instance(uint64_t seq) {
     for (auto& i : instances)

@@ -1,5 +1,6 @@
 // checkpoint.cc — Engine::checkpoint and Engine::restore: the engine record (`g`) and the
-// customers changed since the last checkpoint (`c` + id) in one atomic write; on restart every
+// customers changed since the last checkpoint (`c` + id, and `t` + id for their traits when those
+// changed) in one atomic write; on restart every
 // customer is read back, by_order_ rebuilt and each waiting instance's timer set again. Module
 // versions: the record lists the versions that still have live instances; each is read back from
 // its `m` + hash key, so those instances finish on the module they started with.
@@ -18,6 +19,7 @@ namespace laud::runtime {
 namespace {
 constexpr std::string_view kEngineKey = "g";
 constexpr std::string_view kCustomerPrefix = "c";
+constexpr std::string_view kTraitsPrefix = "t";  // a customer's traits, apart from the rest
 std::string module_key(uint64_t hash) { return fmt::format("m{:016x}", hash); }
 
 // A schedule as persisted: which journey and trigger, and its definition (a changed definition
@@ -46,7 +48,9 @@ void Engine::collect_state(const Position& pos, StatePuts& puts) {
   puts.reserve(puts.size() + dirty_.size() + 2);
   for (Customer* c : dirty_) {
     puts.emplace_back(std::string(kCustomerPrefix) + c->id, encode_customer(*c, cx));
+    if (c->traits_dirty) puts.emplace_back(std::string(kTraitsPrefix) + c->id, encode_traits(c->traits));
     c->dirty = false;
+    c->traits_dirty = false;
   }
   dirty_.clear();
   if (!module_saved_ && !options_.module_bytes.empty()) {
@@ -210,6 +214,19 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
         }
         by_order_.push_back(&customers_.adopt(std::move(c)));
         return true;
+      },
+      &err);
+  if (!ok || !err.empty()) return fail(err);
+  ok = store.scan(
+      kTraitsPrefix,
+      [&](std::string_view key, std::string_view value) {
+        std::string_view id = key.substr(kTraitsPrefix.size());
+        Customer* c = customers_.find(id);
+        std::string why;
+        if (!c) why = "no customer record";
+        if (c && !decode_traits(value, c->traits, &why)) c = nullptr;
+        if (!c) err = fmt::format("traits record `{}`: {}", id, why);
+        return c != nullptr;
       },
       &err);
   if (!ok || !err.empty()) return fail(err);

@@ -90,13 +90,36 @@ void decode_event(ByteReader& r, EventRoot& e) {
 
 }  // namespace
 
-std::string encode_customer(const Customer& c, const CodecContext& cx) {
+std::string encode_traits(const Doc& traits) {
   std::string out;
+  out += static_cast<char>(kStateFormat);
+  encode_doc(out, traits);
+  return out;
+}
+
+bool decode_traits(std::string_view bytes, Doc& traits, std::string* error) {
+  ByteReader r(bytes);
+  if (r.byte() != kStateFormat) r.fail();
+  Doc d;
+  if (r.ok()) decode_doc(r, d);
+  if (!r.ok() || !r.done() || !d.is_object()) {
+    if (error) *error = "malformed traits record";
+    return false;
+  }
+  traits = std::move(d);
+  return true;
+}
+
+std::string encode_customer(const Customer& c, const CodecContext& cx) {
+  // Sized from the last record encoded: customers are alike, and growing the string by doubling
+  // copies it several times.
+  thread_local size_t last_size = 256;
+  std::string out;
+  out.reserve(last_size + last_size / 4);
   out += static_cast<char>(kStateFormat);
   put_bytes(out, c.id);
   put_varint(out, c.order);
   put_zigzag(out, c.first_time);
-  encode_doc(out, c.traits);
   put_varint(out, c.dedup.hashes().size());
   for (uint64_t h : c.dedup.hashes()) vm::put_u64(out, h);
   put_varint(out, c.dedup.next());
@@ -148,6 +171,7 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
     out += static_cast<char>(g.trigger ? 1 : 0);
     if (g.trigger) encode_event(out, *g.trigger);
   }
+  last_size = out.size();
   return out;
 }
 
@@ -157,7 +181,6 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
   c.id = r.bytes();
   c.order = r.varint();
   c.first_time = r.zigzag();
-  decode_doc(r, c.traits);
   uint64_t n = r.count();
   if (n > kDedupWindow) r.fail();
   std::vector<uint64_t> ring;

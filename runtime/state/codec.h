@@ -18,7 +18,7 @@
 
 namespace laud::runtime {
 
-inline constexpr uint8_t kStateFormat = 2;  // 2: the engine record holds the input's hash
+inline constexpr uint8_t kStateFormat = 3;  // 2: the engine record holds the input's hash; 3: traits apart
 
 void encode_doc(std::string& out, const Doc& d);
 bool decode_doc(vm::ByteReader& r, Doc& d, int depth = 0);
@@ -35,7 +35,11 @@ struct CodecContext {
   std::function<ModuleVersion*(uint64_t)> version;
 };
 
+// A customer's record holds everything but its traits, which have a record of their own
+// (written only when they changed: most events leave them alone).
 std::string encode_customer(const Customer& c, const CodecContext& cx);
+std::string encode_traits(const Doc& traits);
+bool decode_traits(std::string_view bytes, Doc& traits, std::string* error);
 bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
 
 // Stats by journey name: `journey_id` maps (and may add) names when decoding.

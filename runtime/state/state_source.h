@@ -1,5 +1,6 @@
 // state_source.h — where Engine::restore_state reads durable state records from: the keys of
-// runtime/state/checkpoint.cc (`g` the engine, `c` + id a customer, `m` + hash a module version),
+// runtime/state/checkpoint.cc (`g` the engine, `c` + id a customer, `t` + id its traits, `m` + hash
+// a module version),
 // served by the RocksDB StateStore or by a Kafka changelog partition read into memory.
 #pragma once
 

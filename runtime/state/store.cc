@@ -2,6 +2,7 @@
 #include "runtime/state/store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
@@ -15,6 +16,11 @@ bool StateStore::open(const std::string& dir, std::string* error) {
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
   options.OptimizeLevelStyleCompaction(64 << 20);
+  // Checkpoints are write-only batches of thousands of random keys; reads happen once, at restore
+  // (an iterator over a flushed table). A vector memtable appends in O(1) and sorts at flush,
+  // where the default skip list pays a search per key on the writing thread.
+  options.memtable_factory.reset(new rocksdb::VectorRepFactory);
+  options.allow_concurrent_memtable_write = false;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
   if (!s.ok()) {

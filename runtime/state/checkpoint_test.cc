@@ -1,0 +1,158 @@
+// checkpoint_test.cc — the records a checkpoint writes (Engine::collect_state) and reads back
+// (Engine::restore_state): a customer's traits have their own record, written only in a batch
+// where an identify or a `set` changed them, and restored onto the customer's record.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "runtime/dispatch/sink.h"
+#include "runtime/engine/engine.h"
+#include "runtime/state/state_source.h"
+#include "tests/support/modules.h"
+
+namespace laud::runtime {
+namespace {
+
+const char* kModule = R"(
+journey upgrade {
+  on pay
+  reentry always
+  set customer.paid = true
+}
+journey show {
+  on b
+  reentry always
+  n: send push "show" with { plan: customer.plan, paid: customer.paid }
+}
+)";
+
+std::string identify(const std::string& traits, const std::string& time) {
+  return R"({"type":"identify","userId":"c1","traits":)" + traits + R"(,"timestamp":")" + time + R"("})";
+}
+std::string track(const std::string& name, const std::string& time) {
+  return R"({"type":"track","userId":"c1","event":")" + name + R"(","timestamp":")" + time + R"("})";
+}
+
+// The store: the last value per key, as a compacted changelog or RocksDB keeps them.
+struct MemoryState {
+  std::map<std::string, std::string> records;
+  void apply(const StatePuts& puts) {
+    for (const auto& [k, v] : puts) records[k] = v;
+  }
+  StateSource source() const {
+    StateSource s;
+    s.get = [this](std::string_view key, std::string& value, std::string*) {
+      auto it = records.find(std::string(key));
+      if (it == records.end()) return false;
+      value = it->second;
+      return true;
+    };
+    s.scan = [this](std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& f,
+                    std::string*) {
+      for (auto it = records.lower_bound(std::string(prefix)); it != records.end() && it->first.starts_with(prefix); ++it)
+        if (!f(it->first, it->second)) return false;
+      return true;
+    };
+    return s;
+  }
+};
+
+bool has_key(const StatePuts& puts, const std::string& key) {
+  for (const auto& [k, v] : puts)
+    if (k == key) return true;
+  return false;
+}
+
+class CheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    bytes_ = testing::compile_module_bytes({{"case.journey", kModule}}, &error);
+    ASSERT_FALSE(bytes_.empty()) << error;
+    module_ = testing::load_module_bytes(bytes_, &error);
+    ASSERT_TRUE(module_) << error;
+  }
+  StatePuts batch(Engine& e, std::initializer_list<std::string> lines) {
+    for (const std::string& l : lines) e.process_line(l, ++line_);
+    StatePuts puts;
+    e.collect_state(Position{}, puts);
+    return puts;
+  }
+  std::string bytes_;
+  std::unique_ptr<vm::Module> module_;
+  uint64_t line_ = 0;
+};
+
+TEST_F(CheckpointTest, TraitsAreWrittenOnlyWhenTheyChanged) {
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  StatePuts puts = batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")});
+  EXPECT_TRUE(has_key(puts, "cc1"));
+  EXPECT_TRUE(has_key(puts, "tc1"));
+  puts = batch(e, {track("ping", "2026-12-01T10:01:00Z")});
+  EXPECT_TRUE(has_key(puts, "cc1"));
+  EXPECT_FALSE(has_key(puts, "tc1"));  // a track leaves the traits: no record for them
+  puts = batch(e, {track("pay", "2026-12-01T10:02:00Z")});
+  EXPECT_TRUE(has_key(puts, "tc1"));   // a `set` changed them
+  puts = batch(e, {});
+  EXPECT_FALSE(has_key(puts, "cc1"));  // nothing changed: nothing written for the customer
+  EXPECT_FALSE(has_key(puts, "tc1"));
+}
+
+TEST_F(CheckpointTest, RestoredCustomersHaveTheirLatestTraits) {
+  MemoryState state;
+  {
+    StringSink out;
+    Engine e(*module_, out, nullptr);
+    state.apply(batch(e, {identify(R"({"plan":"free"})", "2026-12-01T10:00:00Z")}));
+    state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:01:00Z"), track("pay", "2026-12-01T10:02:00Z")}));
+    state.apply(batch(e, {track("ping", "2026-12-01T10:03:00Z")}));
+  }
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  Position pos;
+  bool fresh = true;
+  std::string error;
+  ASSERT_TRUE(e.restore_state(state.source(), pos, fresh, &error)) << error;
+  EXPECT_FALSE(fresh);
+  e.process_line(track("b", "2026-12-01T10:04:00Z"), 5);
+  EXPECT_NE(out.text.find(R"("vars":{"plan":"pro","paid":true})"), std::string::npos) << out.text;
+}
+
+TEST_F(CheckpointTest, TraitsWithoutTheirCustomerAreRefused) {
+  MemoryState state;
+  {
+    StringSink out;
+    Engine e(*module_, out, nullptr);
+    state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")}));
+  }
+  state.records.erase("cc1");
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  Position pos;
+  bool fresh = false;
+  std::string error;
+  EXPECT_FALSE(e.restore_state(state.source(), pos, fresh, &error));
+  EXPECT_NE(error.find("traits record `c1`: no customer record"), std::string::npos) << error;
+}
+
+TEST_F(CheckpointTest, MalformedTraitsAreRefused) {
+  MemoryState state;
+  {
+    StringSink out;
+    Engine e(*module_, out, nullptr);
+    state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")}));
+  }
+  state.records["tc1"] = std::string(1, '\x03') + "\x09";  // right format byte, then a bad type
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  Position pos;
+  bool fresh = false;
+  std::string error;
+  EXPECT_FALSE(e.restore_state(state.source(), pos, fresh, &error));
+  EXPECT_NE(error.find("traits record `c1`: malformed traits record"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace laud::runtime
