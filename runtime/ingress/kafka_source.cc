@@ -176,13 +176,6 @@ KafkaSource::Poll KafkaSource::poll(int timeout_ms, KafkaMessage& m, std::string
   return Poll::kMessage;
 }
 
-void* KafkaSource::offsets() const {
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(pending_.size()));
-  for (const auto& [tp, offset] : pending_)
-    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)->offset = offset;
-  return list;
-}
-
 bool KafkaSource::seek(const std::string& topic, int32_t partition, int64_t offset, std::string* error) {
   rd_kafka_error_t* e = nullptr;
   rd_kafka_resp_err_t pe = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -231,12 +224,6 @@ bool KafkaSource::committed(const std::string& topic, int32_t partition, int64_t
   }
   if (offset < 0) offset = -1;
   return true;
-}
-
-KafkaSource::Partitions KafkaSource::assignment() const {
-  Partitions out;
-  for (const auto& [tp, at_end] : assigned_) out.push_back(tp);
-  return out;
 }
 
 bool KafkaSource::commit(std::string* error) {

@@ -1,7 +1,8 @@
 // kafka_source.h — Event Ingress from Kafka (docs/kafka.md): a consumer-group member
 // (cooperative-sticky, read_committed, no auto commit) polled one message at a time with
 // rd_kafka_consumer_poll. The caller commits the offsets: with commit() (at-least-once), or in its
-// producer's transaction from offsets() (exactly-once; partitions paused until their state is restored).
+// producer's transaction (exactly-once, runtime/kafka/daemon.cc; partitions paused on assignment
+// until their state is restored).
 #pragma once
 
 #include <cstdint>
@@ -54,16 +55,11 @@ class KafkaSource {
   // before open().
   void set_rebalance_handlers(bool pause_on_assign, std::function<void(const Partitions&)> assigned,
                               std::function<void(const Partitions&, bool lost)> revoking);
-  // The offsets after the messages returned so far and not yet forgotten, as a new
-  // rd_kafka_topic_partition_list_t* (the caller destroys it); forget_offsets() after a commit.
-  void* offsets() const;
-  void forget_offsets() { pending_.clear(); }
   // Moves a partition's position (pending offset dropped, end-of-partition cleared).
   bool seek(const std::string& topic, int32_t partition, int64_t offset, std::string* error);
   void pause(const std::string& topic, int32_t partition, bool paused);
   // The group's committed offset of a partition (waits for pending transactional commits); -1: none.
   bool committed(const std::string& topic, int32_t partition, int64_t& offset, std::string* error);
-  Partitions assignment() const;
   rd_kafka_t* handle() { return rk_; }
 
  private:

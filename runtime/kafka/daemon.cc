@@ -11,7 +11,6 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <set>
 #include <thread>
 
 #include "runtime/dispatch/kafka_sink.h"
