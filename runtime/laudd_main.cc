@@ -13,6 +13,7 @@
 #include <string>
 
 #include "runtime/config/config.h"
+#include "runtime/dispatch/rabbitmq_sink.h"
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
 #include "runtime/ingress/line_reader.h"
@@ -53,7 +54,13 @@ int run_kafka(const RunArgs& a) {
   if (!catalog.load_file(cfg.module, &error)) return fail(error);
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
-  return runtime::run_kafka_daemon(cfg, catalog, a.summary, nullptr, &g_stop);
+  // [output] sink = "rabbitmq": dispatches go to RabbitMQ (rejects and state stay on Kafka).
+  std::unique_ptr<runtime::RabbitDispatchSink> rabbit;
+  if (cfg.sink == "rabbitmq") {
+    rabbit = std::make_unique<runtime::RabbitDispatchSink>(cfg.rabbitmq);
+    if (!rabbit->open(&error)) return fail(error);
+  }
+  return runtime::run_kafka_daemon(cfg, catalog, a.summary, rabbit.get(), &g_stop);
 }
 
 int run(const RunArgs& a) {
