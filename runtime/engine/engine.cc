@@ -321,6 +321,17 @@ void Engine::finish() {
   advance_to(until);
 }
 
+bool Engine::timers_due() const {
+  return options_.clock == ClockMode::kWall && !timers_.empty() && timers_.top().due <= options_.wall_now();
+}
+
+void Engine::tick() {
+  if (options_.clock != ClockMode::kWall) return;
+  int64_t wall = options_.wall_now();
+  fire_timers_through(wall);
+  advance_to(wall);
+}
+
 bool Engine::predicate(uint32_t fn) { return fn == vm::kNone || version().interp->call(fn, *host_).truthy(); }
 
 // The aggregates that count `e`: the current module's (by its routes) and older versions' own.

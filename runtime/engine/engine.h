@@ -74,6 +74,11 @@ class Engine {
   void process_event(Event& event);
   // End of input: with --until, advance the clock and fire the timers due by then.
   void finish();
+  // --clock wall while no event arrives (a daemon's idle input): whether a timer is due by the
+  // real time, and firing the timers due by it. Both do nothing under --clock event, where only
+  // events move the clock.
+  bool timers_due() const;
+  void tick();
 
   // Durable state (runtime/state/checkpoint.cc). restore() loads a store written by an earlier
   // run of the same module (false with a message otherwise; a fresh store leaves `pos` zero and

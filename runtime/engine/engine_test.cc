@@ -841,6 +841,39 @@ journey w {
   EXPECT_EQ(e.stats().timers_fired, 2u);
 }
 
+TEST(engine_test, WallClockTimersFireWithoutEvents) {
+  // A daemon whose input is idle asks timers_due() and calls tick(): due timers fire by the real
+  // time, no event needed. Under --clock event neither does anything.
+  const char* src = "journey j { on ping\n wait 1h\n a: send push \"x\" with { at: now } }";
+  Mod m = build(src);
+  int64_t wall = T("2026-12-01T10:00:00Z");
+  EngineOptions o;
+  o.clock = ClockMode::kWall;
+  o.wall_now = [&] { return wall; };
+  StringSink out;
+  Engine e(m, out, nullptr, o);
+  e.process_line(R"({"type":"track","userId":"c1","event":"ping"})", 1);
+  EXPECT_FALSE(e.timers_due());
+  wall = T("2026-12-01T10:59:59Z");
+  EXPECT_FALSE(e.timers_due());
+  wall = T("2026-12-01T11:00:30Z");
+  EXPECT_TRUE(e.timers_due());
+  e.tick();
+  EXPECT_FALSE(e.timers_due());
+  EXPECT_NE(out.text.find(R"("vars":{"at":"2026-12-01T11:00:00Z"},"time":"2026-12-01T11:00:00Z")"), std::string::npos)
+      << out.text;
+  EXPECT_EQ(e.now(), wall);
+  EXPECT_EQ(e.stats().timers_fired, 1u);
+
+  Mod m2 = build(src);
+  StringSink out2;
+  Engine ev(m2, out2, nullptr);  // --clock event
+  ev.process_line(R"({"type":"track","userId":"c1","event":"ping","timestamp":"2026-12-01T10:00:00Z"})", 1);
+  EXPECT_FALSE(ev.timers_due());
+  ev.tick();
+  EXPECT_TRUE(out2.text.empty());
+}
+
 TEST(engine_test, WallClockFinishWithoutUntilReturns) {
   Mod m = build("journey j { on ping\n wait 1h\n a: send push \"x\" }");
   EngineOptions o;

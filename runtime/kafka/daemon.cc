@@ -58,6 +58,7 @@ class Daemon {
   bool restore(int32_t p, bool rewind);
   bool begin();
   bool commit();
+  bool fire_idle_timers();
   void rewind_all();
   void fatal(std::string message) {
     if (!fatal_) error_ = std::move(message);
@@ -259,6 +260,18 @@ bool Daemon::commit() {
   return false;
 }
 
+// The timers due by the real time on any partition (those that received nothing too), in the
+// open transaction.
+bool Daemon::fire_idle_timers() {
+  for (auto& [n, part] : parts_) {
+    if (!part.engine || !part.engine->timers_due()) continue;
+    if (!begin()) return false;
+    part.engine->tick();
+    part.touched = true;
+  }
+  return true;
+}
+
 int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
   KafkaMessage m;
   std::string error;
@@ -289,6 +302,9 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
           std::chrono::steady_clock::now() - batch_start_ < std::chrono::milliseconds(cfg_.batch_ms))
         continue;
     }
+    // --clock wall: timers fire by the real time, also on partitions that receive nothing
+    // (checked at the end of each batch and whenever the input pauses).
+    if (options_.clock == ClockMode::kWall && !fire_idle_timers()) break;
     // A full batch, or the input paused: one transaction.
     if (!commit()) continue;
     if (p == KafkaSource::Poll::kEnd && to_restore_.empty()) {
