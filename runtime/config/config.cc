@@ -82,6 +82,8 @@ struct Parser {
         if (!string(v, key, c.rejects_topic)) return false;
       } else if (key == "changelog_topic") {
         if (!string(v, key, c.changelog_topic)) return false;
+      } else if (key == "state_dir") {
+        if (!string(v, key, c.state_dir)) return false;
       } else if (key == "instance_id") {
         if (!string(v, key, c.instance_id)) return false;
       } else if (key == "transactional_id") {
@@ -188,6 +190,8 @@ bool parse_config(std::string_view text, const std::string& path, RunConfig& out
   if (!p.top(table, c)) return false;
   std::filesystem::path module(c.module);
   if (module.is_relative()) c.module = (std::filesystem::path(path).parent_path() / module).string();
+  if (!c.state_dir.empty() && std::filesystem::path(c.state_dir).is_relative())
+    c.state_dir = (std::filesystem::path(path).parent_path() / c.state_dir).string();
   if (c.instance_id.empty()) {
     char host[256] = {};
     c.instance_id = gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "laudd";

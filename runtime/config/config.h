@@ -46,6 +46,9 @@ struct RunConfig {
   std::string transactional_id;
   int64_t batch_messages = 5000;
   int64_t batch_ms = 100;
+  // Local state (docs/kafka.md): a RocksDB copy of each partition's committed state under this
+  // folder, so that a restart reads only the changelog's tail. Empty: the changelog alone.
+  std::string state_dir;
   // [kafka.properties]: passed to librdkafka (consumer and producer), in key order.
   std::vector<std::pair<std::string, std::string>> properties;
   // [output] sink: where dispatch records go, "kafka" | "rabbitmq" (rejects stay on Kafka).

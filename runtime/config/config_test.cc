@@ -20,6 +20,20 @@ TEST(Config, DefaultsAndRelativeModule) {
   EXPECT_EQ(c.rejects_topic, "laud.rejects");
   EXPECT_FALSE(c.stop_at_end);
   EXPECT_TRUE(c.properties.empty());
+  EXPECT_TRUE(c.state_dir.empty());
+}
+
+TEST(Config, StateDirIsRelativeToTheConfigFile) {
+  RunConfig c;
+  std::string error;
+  ASSERT_TRUE(parse_config("module = \"m.ljb\"\n[kafka]\nstate_dir = \"state\"\n", "/etc/laud/run.toml", c, &error))
+      << error;
+  EXPECT_EQ(c.state_dir, "/etc/laud/state");
+  ASSERT_TRUE(parse_config("module = \"m.ljb\"\n[kafka]\nstate_dir = \"/var/lib/laud\"\n", "run.toml", c, &error))
+      << error;
+  EXPECT_EQ(c.state_dir, "/var/lib/laud");
+  EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka]\nstate_dir = 3\n", "run.toml", c, &error));
+  EXPECT_NE(error.find("run.toml:3:"), std::string::npos) << error;
 }
 
 TEST(Config, EveryKey) {

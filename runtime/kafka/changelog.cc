@@ -137,20 +137,22 @@ bool ChangelogReader::open(const std::string& bootstrap, const std::string& grou
   return true;
 }
 
+bool ChangelogReader::watermarks(const std::string& topic, int32_t partition, int64_t& lo, int64_t& hi,
+                                 std::string* error) {
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_, topic.c_str(), partition, &lo, &hi, 10'000);
+  if (e) *error = fmt::format("changelog {} [{}]: {}", topic, partition, rd_kafka_err2str(e));
+  return !e;
+}
+
 bool ChangelogReader::read(const std::string& topic, int32_t partition, StateMap& out, uint64_t& messages,
-                           std::string* error) {
-  out.clear();
+                           std::string* error, int64_t from) {
   messages = 0;
   int64_t lo = 0, hi = 0;
-  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_, topic.c_str(), partition, &lo, &hi, 10'000);
-  if (e) {
-    *error = fmt::format("changelog {} [{}]: {}", topic, partition, rd_kafka_err2str(e));
-    return false;
-  }
-  if (hi <= lo) return true;  // empty
+  if (!watermarks(topic, partition, lo, hi, error)) return false;
+  if (hi <= lo || (from >= 0 && from >= hi)) return true;  // nothing (more) to read
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  e = rd_kafka_assign(rk_, list);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = from >= 0 ? from : RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_resp_err_t e = rd_kafka_assign(rk_, list);
   rd_kafka_topic_partition_list_destroy(list);
   if (e) {
     *error = fmt::format("changelog {} [{}]: assign: {}", topic, partition, rd_kafka_err2str(e));

@@ -33,8 +33,12 @@ class ChangelogReader {
   ChangelogReader& operator=(const ChangelogReader&) = delete;
   bool open(const std::string& bootstrap, const std::string& group,
             const std::vector<std::pair<std::string, std::string>>& properties, std::string* error);
-  // Every committed record of one partition, the last value per key (a NULL value deletes it).
-  bool read(const std::string& topic, int32_t partition, StateMap& out, uint64_t& messages, std::string* error);
+  // Every committed record of one partition from offset `from` (default: the beginning) to its
+  // end, applied over `out` (the last value per key; a NULL value deletes it).
+  bool read(const std::string& topic, int32_t partition, StateMap& out, uint64_t& messages, std::string* error,
+            int64_t from = -2 /* RD_KAFKA_OFFSET_BEGINNING */);
+  // The partition's low and high watermarks.
+  bool watermarks(const std::string& topic, int32_t partition, int64_t& lo, int64_t& hi, std::string* error);
 
  private:
   rd_kafka_t* rk_ = nullptr;

@@ -17,6 +17,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/ingress/kafka_source.h"
 #include "runtime/kafka/changelog.h"
+#include "runtime/kafka/local_state.h"
 #include "runtime/kafka/stats_merge.h"
 #include "runtime/state/state_source.h"
 
@@ -30,7 +31,13 @@ struct Partition {
   std::unique_ptr<Engine> engine;  // null until restored
   int64_t next = -1;               // the offset after the last processed message
   bool touched = false;            // processed something in the open transaction
+  std::unique_ptr<LocalState> local;  // with state_dir: the local copy of the committed state
+  StatePuts txn;                      // this partition's records in the open transaction (for `local`)
 };
+
+// Local state is written at most this often per partition (and at revoke and exit): each write
+// asks the broker for the changelog's end, and a restart reads the changelog from the last one.
+constexpr auto kLocalFlushEvery = std::chrono::seconds(1);
 
 class Daemon {
  public:
@@ -59,6 +66,8 @@ class Daemon {
   bool begin();
   bool commit();
   bool fire_idle_timers();
+  void flush_local(bool force);
+  bool load_local(LocalState& local, int32_t p, StateMap& records, int64_t& from, std::string* error);
   void rewind_all();
   void fatal(std::string message) {
     if (!fatal_) error_ = std::move(message);
@@ -82,7 +91,7 @@ class Daemon {
   bool fatal_ = false;
   std::string error_;
   uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0;
-  std::chrono::steady_clock::time_point batch_start_, retry_restore_at_;
+  std::chrono::steady_clock::time_point batch_start_, retry_restore_at_, local_flushed_at_;
 };
 
 bool Daemon::open(std::string* error) {
@@ -120,6 +129,7 @@ void Daemon::revoking(const KafkaSource::Partitions& parts, bool lost) {
     rewind_all();
   } else if (!lost) {
     commit();
+    flush_local(true);
   }
   for (const auto& [t, p] : parts) {
     parts_.erase(p);
@@ -163,10 +173,34 @@ bool Daemon::restore(int32_t p, bool rewind) {
     fmt::print(stderr, "laudd: warning: restoring {} [{}]: {}; retrying\n", topic_, p, error);
     return false;
   };
+  std::unique_ptr<LocalState> local;
+  if (!cfg_.state_dir.empty()) {
+    local = std::make_unique<LocalState>();
+    if (!local->open(cfg_.state_dir, cfg_.changelog_topic, p, &error)) {
+      fmt::print(stderr, "laudd: warning: local state: {}; restoring from the changelog alone\n", error);
+      local.reset();
+    }
+  }
   for (int attempt = 0;; ++attempt) {
     StateMap records;
-    uint64_t messages = 0;
-    if (!reader_.read(cfg_.changelog_topic, p, records, messages, &error)) return transient();
+    uint64_t messages = 0, local_records = 0;
+    int64_t from = RD_KAFKA_OFFSET_BEGINNING;
+    if (local && !load_local(*local, p, records, from, &error)) {
+      fmt::print(stderr, "laudd: warning: local state {}: {}; restoring from the changelog alone\n", local->path(), error);
+      records.clear();
+      from = RD_KAFKA_OFFSET_BEGINNING;
+      local.reset();
+    }
+    local_records = records.size();
+    StateMap tail;
+    if (!reader_.read(cfg_.changelog_topic, p, tail, messages, &error, from)) return transient();
+    // The tail goes into the local copy with the next flush: it holds the transactions committed
+    // since the copy's last flush (by a process that then died), which the copy must not miss.
+    if (local) {
+      StatePuts tail_puts(tail.begin(), tail.end());
+      local->add(tail_puts);
+    }
+    for (auto& [k, v] : tail) records.insert_or_assign(k, std::move(v));
     auto engine = std::make_unique<Engine>(catalog_.module(), out_, &rejects_, options_);
     Position pos;
     bool fresh = true;
@@ -194,16 +228,59 @@ bool Daemon::restore(int32_t p, bool rewind) {
     if ((rewind || at != committed) && !source_.seek(topic_, p, at, &error)) return transient();
     Partition& part = parts_[p];
     part.engine = std::move(engine);
+    part.local = std::move(local);
+    part.txn.clear();
     part.next = at >= 0 ? at : -1;
     part.touched = false;
     ++restores_;
-    fmt::print(stderr, "laudd: partition {} [{}]: restored {} customers from {} changelog records; from offset {}\n",
-               topic_, p, part.engine->customers(), messages,
+    fmt::print(stderr, "laudd: partition {} [{}]: restored {} customers from {}{} changelog records; from offset {}\n",
+               topic_, p, part.engine->customers(),
+               part.local ? fmt::format("{} local records (changelog offset {}) and ", local_records, from) : "", messages,
                at == RD_KAFKA_OFFSET_BEGINNING ? std::string("beginning")
                : at == RD_KAFKA_OFFSET_END     ? std::string("end")
                                                : std::to_string(at));
     return true;
   }
+}
+
+// The committed records kept for each partition's local copy, with the changelog's end: every
+// record of this partition's committed transactions is below it (they were appended before their
+// commit), so a restart that loads the copy reads the changelog from there.
+void Daemon::flush_local(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - local_flushed_at_ < kLocalFlushEvery) return;
+  local_flushed_at_ = now;
+  for (auto& [p, part] : parts_) {
+    if (!part.local || !part.local->has_pending()) continue;
+    std::string error;
+    int64_t lo = 0, hi = 0;
+    if (!reader_.watermarks(cfg_.changelog_topic, p, lo, hi, &error) || !part.local->flush(hi, &error)) {
+      // Not fatal: the changelog is the state; this copy only shortens restores.
+      fmt::print(stderr, "laudd: warning: local state {}: {}; going on without it\n", part.local->path(), error);
+      part.local.reset();
+    }
+  }
+}
+
+// The local copy's records and where the changelog is to be read from. A copy that claims more
+// than the changelog holds belongs to another topic of the same name: it is wiped.
+bool Daemon::load_local(LocalState& local, int32_t p, StateMap& records, int64_t& from, std::string* error) {
+  int64_t offset = -1, lo = 0, hi = 0;
+  from = RD_KAFKA_OFFSET_BEGINNING;
+  if (!local.load(records, offset, error)) return false;
+  if (offset < 0) {
+    records.clear();
+    return true;
+  }
+  if (!reader_.watermarks(cfg_.changelog_topic, p, lo, hi, error)) return false;
+  if (offset > hi) {
+    fmt::print(stderr, "laudd: warning: local state {} reaches changelog offset {}, beyond its end {}: wiped\n",
+               local.path(), offset, hi);
+    records.clear();
+    return local.wipe(error);
+  }
+  if (offset >= lo) from = offset;  // else the changelog from its start, over the copy
+  return true;
 }
 
 bool Daemon::begin() {
@@ -231,6 +308,7 @@ bool Daemon::commit() {
     pos.input_offset = static_cast<uint64_t>(std::max<int64_t>(part.next, 0));
     part.engine->collect_state(pos, puts);
     for (const auto& [k, v] : puts) producer_.produce_to(cfg_.changelog_topic, p, k, v);
+    if (part.local) part.txn.insert(part.txn.end(), puts.begin(), puts.end());
     if (part.next >= 0) rd_kafka_topic_partition_list_add(offsets, topic_.c_str(), p)->offset = part.next;
   }
   TxnResult r = TxnResult::kOk;
@@ -243,7 +321,12 @@ bool Daemon::commit() {
   if (r == TxnResult::kOk) {
     ++transactions_;
     in_batch_ = 0;
-    for (auto& [p, part] : parts_) part.touched = false;
+    for (auto& [p, part] : parts_) {
+      part.touched = false;
+      if (part.local && !part.txn.empty()) part.local->add(part.txn);  // committed: may go to the local copy
+      part.txn.clear();
+    }
+    flush_local(false);
     return true;
   }
   if (r == TxnResult::kFatal) {
@@ -318,7 +401,7 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
       if (commit()) break;
     }
   }
-  if (!fatal_) commit();
+  if (!fatal_ && commit()) flush_local(true);
   if (fatal_) {
     fmt::print(stderr, "laudd: error: {}\n", error_);
     return 1;

@@ -15,7 +15,11 @@ produce "$RUN.events" "$SRC/examples/events.jsonl"
 expected "$RUN.events" 4
 # Small transactions so that a kill lands mid-stream; static membership so that a restarted laudd
 # takes its partitions back at once instead of after the killed member's session timeout.
-config "$WORK/run.toml" 'stop_at_end = true' 'instance_id = "crash"' 'batch_messages = 20' \
+# LAUD_TEST_LOCAL_STATE=1 (ctest kafka_crash_local_state): the same with local RocksDB state, which
+# restarts load before reading the changelog's tail.
+local_state=()
+if [ "${LAUD_TEST_LOCAL_STATE:-0}" = 1 ]; then NAME=kafka_crash_local_state; local_state=('state_dir = "local"'); fi
+config "$WORK/run.toml" 'stop_at_end = true' 'instance_id = "crash"' 'batch_messages = 20' "${local_state[@]}" \
   '[kafka.properties]' '"group.instance.id" = "crash"' '"session.timeout.ms" = 6000'
 
 # changelog_end: the sum of the changelog partitions' end offsets (grows with each transaction).
@@ -43,4 +47,10 @@ done
 (cd "$WORK" && timeout 120 "$LAUDD" run --config run.toml) 2>>"$WORK/laudd.log" || { tail -20 "$WORK/laudd.log" >&2; fail "the last run exited $?"; }
 dispatched "$WORK/kafka.jsonl"
 compare "$WORK/kafka.jsonl"
+if [ ${#local_state[@]} = 1 ]; then
+  # Restarts after the first run loaded local records and read only part of the changelog.
+  used=$(grep -cE 'restored [0-9]+ customers from [1-9][0-9]* local records' "$WORK/laudd.log" || true)
+  [ "$used" -ge 1 ] || { grep restored "$WORK/laudd.log" >&2; fail "no restore used the local state"; }
+  echo "$NAME: $used partition restores loaded local state"
+fi
 echo "$NAME: PASS: $kills kills mid-stream (changelog $(changelog_end) records at the end); $(wc -l < "$WORK/kafka.jsonl.sorted") records identical to the embedded runs of the 4 partitions, no duplicated id; $(rejects_count) rejects; $((SECONDS - t0)) s"
