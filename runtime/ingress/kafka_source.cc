@@ -169,6 +169,7 @@ KafkaSource::Poll KafkaSource::poll(int timeout_ms, KafkaMessage& m, std::string
   m.offset = msg->offset;
   m.value = static_cast<const char*>(msg->payload);
   m.size = msg->len;
+  m.key = msg->key ? std::string_view(static_cast<const char*>(msg->key), msg->key_len) : std::string_view();
   std::pair<std::string, int32_t> tp{std::string(m.topic), m.partition};
   pending_[tp] = msg->offset + 1;
   auto it = assigned_.find(tp);

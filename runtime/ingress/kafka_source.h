@@ -24,6 +24,7 @@ struct KafkaMessage {
   int64_t offset = 0;
   const char* value = nullptr;  // null: a message without a value
   size_t size = 0;
+  std::string_view key;         // empty: a message without a key
 };
 
 class KafkaSource {

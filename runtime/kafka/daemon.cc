@@ -15,6 +15,7 @@
 
 #include "runtime/dispatch/kafka_sink.h"
 #include "runtime/engine/engine.h"
+#include "runtime/ingress/decode.h"
 #include "runtime/ingress/kafka_source.h"
 #include "runtime/kafka/changelog.h"
 #include "runtime/kafka/local_state.h"
@@ -66,6 +67,7 @@ class Daemon {
   bool begin();
   bool commit();
   bool fire_idle_timers();
+  bool rekey(std::string_view value);
   void flush_local(bool force);
   bool load_local(LocalState& local, int32_t p, StateMap& records, int64_t& from, std::string* error);
   void rewind_all();
@@ -90,7 +92,9 @@ class Daemon {
   std::map<int32_t, bool> to_restore_;  // partition → rewind (seek even to the committed offset)
   bool fatal_ = false;
   std::string error_;
-  uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0;
+  uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0, rekeyed_ = 0;
+  EventDecoder rekey_decoder_;
+  Event rekey_event_;
   std::chrono::steady_clock::time_point batch_start_, retry_restore_at_, local_flushed_at_;
 };
 
@@ -343,6 +347,20 @@ bool Daemon::commit() {
   return false;
 }
 
+// A message without a key may sit in another partition than its customer's (the producer's
+// partitioner placed it at random): an event in it is produced again to the input topic, keyed
+// by its customer id, in the open transaction with the consumed offset, and processed when it
+// comes back in its customer's partition. Lines that are no event (rejects) stay where they are.
+bool Daemon::rekey(std::string_view value) {
+  std::string reason;
+  std::optional<int64_t> arrival;
+  if (options_.clock == ClockMode::kWall) arrival = 0;  // only the id matters here
+  if (rekey_decoder_.decode(value, arrival, rekey_event_, reason) != Decoded::kEvent) return false;
+  producer_.produce_to(topic_, RD_KAFKA_PARTITION_UA, rekey_event_.customer, value);
+  ++rekeyed_;
+  return true;
+}
+
 // The timers due by the real time on any partition (those that received nothing too), in the
 // open transaction.
 bool Daemon::fire_idle_timers() {
@@ -373,7 +391,9 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
       rejects_.set_origin(m.topic, m.partition, m.offset, std::string_view(m.value ? m.value : "", m.size),
                           m.value != nullptr);
       uint64_t line = static_cast<uint64_t>(m.offset) + 1;
-      if (m.value) {
+      if (m.value && m.key.empty() && rekey(std::string_view(m.value, m.size))) {
+        // produced again, keyed: its customer's partition processes it
+      } else if (m.value) {
         part.engine->process_line(std::string_view(m.value, m.size), line);
       } else {
         ++null_values_;
@@ -450,9 +470,11 @@ void Daemon::report(bool summary) {
   fmt::print(stderr,
              "laudd: {} partitions: {} events accepted ({} duplicates), {} rejected, {} ignored; {} dispatched, {} "
              "suppressed; {} customers, {} instances waiting (totals over the partitions' state); this run: {} "
-             "messages without a value, {} transactions, {} aborted, {} partition restores, {} messages produced\n",
+             "messages without a value, {} events without a key produced again keyed by customer, {} transactions, {} "
+             "aborted, {} partition restores, {} messages produced\n",
              engines, total.accepted, total.duplicates, total.rejected, total.ignored, total.dispatched,
-             total.suppressed, customers, live, null_values_, transactions_, aborts_, restores_, producer_.produced());
+             total.suppressed, customers, live, null_values_, rekeyed_, transactions_, aborts_, restores_,
+             producer_.produced());
 }
 
 }  // namespace
