@@ -126,9 +126,25 @@ int run(const RunArgs& a) {
     runtime::Position p{consumed, consumed_lines, consumed_hash, out.position(), rejects ? rejects->position() : -1};
     return engine.checkpoint(*store, p, &error);
   };
+  // While the input is idle (a pipe that has nothing yet): outputs and state are made durable, so
+  // what was processed is visible downstream; with --clock wall, due timers fire meanwhile.
+  bool idle_failed = false;
+  uint64_t idle_seen = ~uint64_t{0};
+  reader.on_idle([&]() -> int {
+    if (engine.timers_due()) engine.tick();
+    const runtime::Stats& s = engine.stats();
+    uint64_t seen = s.lines + s.timers_fired + s.schedules_fired;
+    if (seen != idle_seen && !idle_failed) {
+      idle_seen = seen;
+      if (!checkpoint()) idle_failed = true;
+    }
+    int64_t next = engine.wall_ms_to_next_timer();
+    return next < 0 ? -1 : static_cast<int>(std::min<int64_t>(next + 1, 1000));
+  });
   std::string_view line;
   uint64_t since_checkpoint = 0;
   while (reader.next(line)) {
+    if (idle_failed) return fail("checkpoint: " + error);
     if (store && !reader.terminated()) {
       // With --state the input may still be growing: a last line without its newline is left for
       // the next run (which reads it whole) instead of being consumed half-written.
@@ -143,6 +159,7 @@ int run(const RunArgs& a) {
       if (!checkpoint()) return fail("checkpoint: " + error);
     }
   }
+  if (idle_failed) return fail("checkpoint: " + error);
   if (reader.failed()) return fail(a.events + ": read error");
   engine.finish();
   if (!checkpoint()) return fail("checkpoint: " + error);

@@ -325,6 +325,11 @@ bool Engine::timers_due() const {
   return options_.clock == ClockMode::kWall && !timers_.empty() && timers_.top().due <= options_.wall_now();
 }
 
+int64_t Engine::wall_ms_to_next_timer() const {
+  if (options_.clock != ClockMode::kWall || timers_.empty()) return -1;
+  return std::max<int64_t>(0, timers_.top().due - options_.wall_now());
+}
+
 void Engine::tick() {
   if (options_.clock != ClockMode::kWall) return;
   int64_t wall = options_.wall_now();

@@ -79,6 +79,9 @@ class Engine {
   // events move the clock.
   bool timers_due() const;
   void tick();
+  // Milliseconds of real time until the next timer is due (0: one is due now; -1: no timer, or
+  // --clock event).
+  int64_t wall_ms_to_next_timer() const;
 
   // Durable state (runtime/state/checkpoint.cc). restore() loads a store written by an earlier
   // run of the same module (false with a message otherwise; a fresh store leaves `pos` zero and

@@ -1,23 +1,27 @@
 // line_reader.cc — block reads and line splitting.
 #include "runtime/ingress/line_reader.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
 namespace laud::runtime {
 
 LineReader::~LineReader() {
-  if (file_ && owned_) std::fclose(file_);
+  if (fd_ >= 0 && owned_) ::close(fd_);
 }
 
 bool LineReader::open(const std::string& path, std::string* error) {
   if (path == "-") {
-    file_ = stdin;
+    fd_ = STDIN_FILENO;
   } else {
-    file_ = std::fopen(path.c_str(), "rb");
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     owned_ = true;
   }
-  if (!file_) {
+  if (fd_ < 0) {
     if (error) *error = path + ": " + std::strerror(errno);
     return false;
   }
@@ -33,14 +37,35 @@ bool LineReader::fill() {
     begin_ = 0;
   }
   if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-  size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, file_);
-  if (n == 0) {
-    eof_ = true;
-    if (std::ferror(file_)) failed_ = true;
+  if (idle_ && !wait_readable()) {
+    eof_ = failed_ = true;
     return false;
   }
-  end_ += n;
+  // read(2), not fread: it returns what a pipe holds now instead of waiting for a full buffer.
+  ssize_t n;
+  do {
+    n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    eof_ = true;
+    if (n < 0) failed_ = true;
+    return false;
+  }
+  end_ += static_cast<size_t>(n);
   return true;
+}
+
+// Until input (or its end) can be read without waiting, the idle callback runs between waits of
+// the time it allows. A regular file is always readable: the callback never runs for one.
+bool LineReader::wait_readable() {
+  pollfd p{fd_, POLLIN, 0};
+  int timeout = 0;  // first, just look
+  for (;;) {
+    int r = ::poll(&p, 1, timeout);
+    if (r > 0) return true;
+    if (r < 0 && errno != EINTR) return false;
+    if (r == 0) timeout = idle_();
+  }
 }
 
 bool LineReader::next(std::string_view& line) {

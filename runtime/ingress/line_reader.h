@@ -1,9 +1,11 @@
 // line_reader.h — Event Ingress: JSON Lines from a file or stdin, read in large blocks. Lines may
-// be of any length; a final line without a newline is still a line. Counts lines from 1.
+// be of any length; a final line without a newline is still a line. Counts lines from 1. A pipe
+// is read as its data arrives (a line is returned as soon as it is whole), and while the input
+// is idle an optional callback runs (laudd flushes its outputs and fires wall-clock timers there).
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +24,16 @@ class LineReader {
   bool failed() const { return failed_; }
   // Skips input up to byte `offset` (a line boundary recorded earlier); false if the input is shorter.
   bool skip_to(uint64_t offset, uint64_t line_number);
+  // Called when the next read would wait (no input available yet): returns how many milliseconds
+  // the reader may then wait for input before calling it again (-1: until input comes).
+  void on_idle(std::function<int()> idle) { idle_ = std::move(idle); }
 
  private:
   bool fill();
-  std::FILE* file_ = nullptr;
+  bool wait_readable();
+  int fd_ = -1;
   bool owned_ = false;
+  std::function<int()> idle_;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false, failed_ = false, terminated_ = true;

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -233,6 +235,75 @@ TEST_F(line_reader_test, SkipToAcrossBlocks) {
   ASSERT_TRUE(r.next(line));
   EXPECT_EQ(line, "third");
   EXPECT_EQ(r.line_number(), 3u);
+}
+
+// A pipe whose writer keeps it open: lines come as they arrive, not when a block is full.
+struct Pipe {
+  int fds[2] = {-1, -1};
+  Pipe() { EXPECT_EQ(::pipe(fds), 0); }
+  ~Pipe() {
+    close_write();
+    if (fds[0] >= 0) ::close(fds[0]);
+  }
+  std::string path() const { return "/dev/fd/" + std::to_string(fds[0]); }
+  void write(std::string_view s) { EXPECT_EQ(::write(fds[1], s.data(), s.size()), static_cast<ssize_t>(s.size())); }
+  void close_write() {
+    if (fds[1] >= 0) ::close(fds[1]);
+    fds[1] = -1;
+  }
+};
+
+TEST_F(line_reader_test, APipesLineComesBeforeTheWriterCloses) {
+  Pipe p;
+  LineReader r;
+  ASSERT_TRUE(r.open(p.path(), nullptr));
+  p.write("first\nsec");
+  std::string_view line;
+  ASSERT_TRUE(r.next(line));  // would wait for a full block (or the end) with buffered reads
+  EXPECT_EQ(line, "first");
+  p.write("ond\n");
+  ASSERT_TRUE(r.next(line));
+  EXPECT_EQ(line, "second");
+  p.close_write();
+  EXPECT_FALSE(r.next(line));
+  EXPECT_FALSE(r.failed());
+}
+
+TEST_F(line_reader_test, TheIdleCallbackRunsWhileThePipeIsEmpty) {
+  Pipe p;
+  LineReader r;
+  ASSERT_TRUE(r.open(p.path(), nullptr));
+  std::atomic<int> idles{0};
+  r.on_idle([&] {
+    ++idles;
+    return 5;  // look again after 5 ms
+  });
+  std::thread writer([&] {
+    while (idles < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    p.write("late\n");
+    p.close_write();
+  });
+  std::string_view line;
+  ASSERT_TRUE(r.next(line));
+  EXPECT_EQ(line, "late");
+  EXPECT_GE(idles.load(), 3);
+  EXPECT_FALSE(r.next(line));
+  writer.join();
+}
+
+TEST_F(line_reader_test, TheIdleCallbackNeverRunsForAFile) {
+  LineReader r;
+  ASSERT_TRUE(r.open(write("a\nb\n"), nullptr));
+  int idles = 0;
+  r.on_idle([&] {
+    ++idles;
+    return -1;
+  });
+  std::string_view line;
+  while (r.next(line)) {
+  }
+  EXPECT_EQ(r.line_number(), 2u);
+  EXPECT_EQ(idles, 0);
 }
 
 }  // namespace
