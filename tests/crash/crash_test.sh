@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # crash_test.sh — laudd --state survives kill -9: runs the examples over a generated stream once
 # without interruption (twice, to check determinism), then again with --state, killing the
-# daemon with SIGKILL at pseudo-random moments and restarting it with the same arguments until it
-# finishes. The dispatch records, rejects and stats must equal the uninterrupted run's, byte for byte.
+# daemon with SIGKILL at points spread over the run (when its output has reached a share of the
+# reference's records, so that a faster laudd is still killed mid-run) and restarting it with the
+# same arguments until it finishes. The dispatch records, rejects and stats must equal the uninterrupted run's, byte for byte.
 # Usage: crash_test.sh LAUDC LAUDD LAUD_GEN_EVENTS SOURCE_DIR WORK_DIR [KILLS]
 set -euo pipefail
 LAUDC=$1 LAUDD=$2 GEN=$3 SRC=$4 WORK=$5 KILLS=${6:-5}
@@ -19,6 +20,7 @@ cmp ref.jsonl ref2.jsonl && cmp ref.rejects ref2.rejects && cmp ref.stats ref2.s
 echo "crash_test: reference run: $(wc -l < ref.jsonl) dispatch records, deterministic"
 
 RANDOM=42
+total=$(wc -l < ref.jsonl)
 kills=0
 runs=0
 while :; do
@@ -26,13 +28,16 @@ while :; do
   "$LAUDD" "${args[@]}" --state state --out out.jsonl --rejects out.rejects --stats out.stats 2>>laudd.log &
   pid=$!
   if [ "$kills" -lt "$KILLS" ]; then
-    # Between 0.3 s and 1.5 s: long enough to restore and pass a checkpoint, short enough to hit mid-run.
-    sleep "$(printf '0.%03d' $((300 + RANDOM % 700)))"
-    sleep "$((RANDOM % 2))"
+    # Kill point k of KILLS: when the output holds about (k + 1) / (KILLS + 1) of the records, give
+    # or take a few percent (a restart cuts the output back to its last checkpoint first).
+    target=$(( total * (kills + 1) / (KILLS + 1) + total * (RANDOM % 7 - 3) / 100 ))
+    while kill -0 "$pid" 2>/dev/null && [ "$(wc -l < out.jsonl 2>/dev/null || echo 0)" -lt "$target" ]; do
+      sleep 0.005
+    done
     if kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
       kills=$((kills + 1))
-      echo "crash_test: run $runs killed at $(wc -l < out.jsonl 2>/dev/null || echo 0) records"
+      echo "crash_test: run $runs killed at $(wc -l < out.jsonl 2>/dev/null || echo 0) records (target $target of $total)"
       continue
     fi
   fi
@@ -45,7 +50,7 @@ cmp ref.stats out.stats
 ids=$(grep -o '^{"id":"[0-9a-f]*"' out.jsonl | sort | uniq -d | wc -l)
 [ "$ids" = 0 ] || { echo "crash_test: $ids duplicated dispatch ids"; exit 1; }
 echo "crash_test: $kills kills in $runs runs; records, rejects and stats identical to the uninterrupted run"
-[ "$kills" -ge 1 ] || { echo "crash_test: no run was killed (machine too fast?): the test proved nothing"; exit 1; }
+[ "$kills" -ge 3 ] || { echo "crash_test: only $kills runs were killed mid-run: the test proved too little"; exit 1; }
 # A changed input is refused, not silently resumed at the old offset.
 sed '1s/"type"/"type" /' events.jsonl > changed.jsonl
 if "$LAUDD" run --module module.ljb --events changed.jsonl --until 2027-03-01T00:00:00Z --state state \
