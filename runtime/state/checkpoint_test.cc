@@ -79,6 +79,24 @@ class CheckpointTest : public ::testing::Test {
     e.collect_state(Position{}, puts);
     return puts;
   }
+  // The records of one batch: c1's identify.
+  MemoryState identified_c1() {
+    MemoryState state;
+    StringSink out;
+    Engine e(*module_, out, nullptr);
+    state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")}));
+    return state;
+  }
+  // The message of a restore that must fail ("" when it succeeds).
+  std::string restore_error(const MemoryState& state) {
+    StringSink out;
+    Engine e(*module_, out, nullptr);
+    Position pos;
+    bool fresh = false;
+    std::string error;
+    EXPECT_FALSE(e.restore_state(state.source(), pos, fresh, &error));
+    return error;
+  }
   std::string bytes_;
   std::unique_ptr<vm::Module> module_;
   uint64_t line_ = 0;
@@ -121,37 +139,15 @@ TEST_F(CheckpointTest, RestoredCustomersHaveTheirLatestTraits) {
 }
 
 TEST_F(CheckpointTest, TraitsWithoutTheirCustomerAreRefused) {
-  MemoryState state;
-  {
-    StringSink out;
-    Engine e(*module_, out, nullptr);
-    state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")}));
-  }
+  MemoryState state = identified_c1();
   state.records.erase("cc1");
-  StringSink out;
-  Engine e(*module_, out, nullptr);
-  Position pos;
-  bool fresh = false;
-  std::string error;
-  EXPECT_FALSE(e.restore_state(state.source(), pos, fresh, &error));
-  EXPECT_NE(error.find("traits record `c1`: no customer record"), std::string::npos) << error;
+  EXPECT_NE(restore_error(state).find("traits record `c1`: no customer record"), std::string::npos);
 }
 
 TEST_F(CheckpointTest, MalformedTraitsAreRefused) {
-  MemoryState state;
-  {
-    StringSink out;
-    Engine e(*module_, out, nullptr);
-    state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")}));
-  }
+  MemoryState state = identified_c1();
   state.records["tc1"] = std::string(1, '\x03') + "\x09";  // right format byte, then a bad type
-  StringSink out;
-  Engine e(*module_, out, nullptr);
-  Position pos;
-  bool fresh = false;
-  std::string error;
-  EXPECT_FALSE(e.restore_state(state.source(), pos, fresh, &error));
-  EXPECT_NE(error.find("traits record `c1`: malformed traits record"), std::string::npos) << error;
+  EXPECT_NE(restore_error(state).find("traits record `c1`: malformed traits record"), std::string::npos);
 }
 
 }  // namespace

@@ -28,22 +28,7 @@ changelog_end() {
     -t "$RUN.changelog:3:-1" 2>/dev/null | awk '{ n += $NF } END { print n + 0 }'
 }
 # Kill points: when the changelog has grown past each of these sizes (about 2,000 records in all).
-kills=0
-for at in 250 600 950 1300; do
-  (cd "$WORK" && exec "$LAUDD" run --config run.toml) 2>>"$WORK/laudd.log" &
-  pid=$!; pids+=($pid)
-  while kill -0 $pid 2>/dev/null && [ "$(changelog_end)" -lt $at ]; do sleep 0.05; done
-  if kill -0 $pid 2>/dev/null; then
-    kill -9 $pid; wait $pid 2>/dev/null || true
-    echo "$NAME: killed laudd at changelog size $(changelog_end) ($((SECONDS - t0)) s)"
-    echo "--- kill -9 ---" >> "$WORK/laudd.log"
-    kills=$((kills + 1))
-  else
-    wait $pid || fail "laudd exited $? before the kill"
-    break
-  fi
-done
-[ $kills -ge 3 ] || fail "only $kills kills landed mid-stream"
+kill_runs changelog_end "changelog size" 250 600 950 1300
 (cd "$WORK" && timeout 120 "$LAUDD" run --config run.toml) 2>>"$WORK/laudd.log" || { tail -20 "$WORK/laudd.log" >&2; fail "the last run exited $?"; }
 dispatched "$WORK/kafka.jsonl"
 compare "$WORK/kafka.jsonl"

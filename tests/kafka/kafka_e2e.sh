@@ -41,18 +41,7 @@ LC_ALL=C sort "$WORK/embedded.jsonl" > "$WORK/embedded.sorted"
 # A fresh input topic of one partition, keyed by customer (a line that is not JSON gets an empty key).
 RUN=laud.e2e.$(date +%s).$$
 "$CREATE_TOPIC" "$BOOTSTRAP" "$RUN.events" 1
-python3 - "$SRC/examples/events.jsonl" > "$WORK/keyed.txt" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    line = line.rstrip("\n")
-    try:
-        d = json.loads(line)
-        key = (d.get("userId") or d.get("anonymousId") or "") if isinstance(d, dict) else ""
-    except ValueError:
-        key = ""
-    assert "\t" not in line and "\t" not in str(key)
-    print(f"{key}\t{line}")
-PY
+python3 "$SRC/tests/kafka/keyed_lines.py" "$SRC/examples/events.jsonl" > "$WORK/keyed.txt"
 kcat -b "$BOOTSTRAP" -P -t "$RUN.events" -K $'\t' -l "$WORK/keyed.txt"
 produced=$(kcat -b "$BOOTSTRAP" -C -t "$RUN.events" -e -q -f '%o\n' | wc -l)
 [ "$produced" = "$(wc -l < "$SRC/examples/events.jsonl")" ] || fail "produced $produced messages, the file has more lines"

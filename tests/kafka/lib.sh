@@ -23,20 +23,7 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 RUN=laud.$NAME.$(date +%s).$$
 
 # keyed_lines FILE: "key<TAB>line" per line (key = userId, else anonymousId, else empty).
-keyed_lines() {
-  python3 - "$1" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    line = line.rstrip("\n")
-    try:
-        d = json.loads(line)
-        key = (d.get("userId") or d.get("anonymousId") or "") if isinstance(d, dict) else ""
-    except ValueError:
-        key = ""
-    assert "\t" not in line and "\t" not in str(key)
-    print(f"{key}\t{line}")
-PY
-}
+keyed_lines() { python3 "$SRC/tests/kafka/keyed_lines.py" "$1"; }
 
 # produce TOPIC FILE: the file's lines as messages keyed by customer.
 produce() { keyed_lines "$2" > "$WORK/keyed.$$.txt"; kcat -b "$BOOTSTRAP" -P -t "$1" -K $'\t' -l "$WORK/keyed.$$.txt"; }
@@ -96,4 +83,27 @@ print(sum(n - 1 for n in ids.values() if n > 1))' "$1")
   [ -s "$1.sorted" ] || fail "no records"
   local r; r=$(rejects_count)
   [ "$r" = "$(cat "$WORK/expected_rejects.count")" ] || fail "$r rejects, expected $(cat "$WORK/expected_rejects.count")"
+}
+
+# kill_runs PROGRESS WHAT TARGET...: runs laudd on $WORK/run.toml and kills it with SIGKILL when the
+# command PROGRESS prints a number at or past the next TARGET, restarting it each time, until a run
+# ends by itself or the targets are used up; `kills` says how many landed (at least 3, or it fails).
+kill_runs() {
+  local progress=$1 what=$2 at pid; shift 2
+  kills=0
+  for at in "$@"; do
+    (cd "$WORK" && exec "$LAUDD" run --config run.toml) 2>>"$WORK/laudd.log" &
+    pid=$!; pids+=($pid)
+    while kill -0 $pid 2>/dev/null && [ "$($progress)" -lt $at ]; do sleep 0.05; done
+    if kill -0 $pid 2>/dev/null; then
+      kill -9 $pid; wait $pid 2>/dev/null || true
+      echo "$NAME: killed laudd at $what $($progress) ($((SECONDS - t0)) s)"
+      echo "--- kill -9 ---" >> "$WORK/laudd.log"
+      kills=$((kills + 1))
+    else
+      wait $pid || fail "laudd exited $? before the kill"
+      break
+    fi
+  done
+  [ $kills -ge 3 ] || fail "only $kills kills landed mid-stream"
 }

@@ -20,22 +20,7 @@ config "$WORK/run.toml" 'stop_at_end = true' 'instance_id = "crash"' 'batch_mess
 mq_config "$WORK/run.toml"
 
 # Kill points: when the queues hold this many messages (about 1,900 in all).
-kills=0
-for at in 300 700 1100 1500; do
-  (cd "$WORK" && exec "$LAUDD" run --config run.toml) 2>>"$WORK/laudd.log" &
-  pid=$!; pids+=($pid)
-  while kill -0 $pid 2>/dev/null && [ "$(mq_count)" -lt $at ]; do sleep 0.05; done
-  if kill -0 $pid 2>/dev/null; then
-    kill -9 $pid; wait $pid 2>/dev/null || true
-    echo "$NAME: killed laudd with $(mq_count) messages in the queues ($((SECONDS - t0)) s)"
-    echo "--- kill -9 ---" >> "$WORK/laudd.log"
-    kills=$((kills + 1))
-  else
-    wait $pid || fail "laudd exited $? before the kill"
-    break
-  fi
-done
-[ $kills -ge 3 ] || fail "only $kills kills landed mid-stream"
+kill_runs mq_count "messages in the queues" 300 700 1100 1500
 (cd "$WORK" && timeout 120 "$LAUDD" run --config run.toml) 2>>"$WORK/laudd.log" || { tail -20 "$WORK/laudd.log" >&2; fail "the last run exited $?"; }
 
 mq_read "$WORK/rabbitmq"
