@@ -262,6 +262,11 @@ Value read_value(Reader& r, Freezer<ScratchMemory>& fz, int depth) {
 
 std::string InstanceState::encode() const {
   std::string out;
+  encode_to(out);
+  return out;
+}
+
+void InstanceState::encode_to(std::string& out) const {
   put_u64(out, module_hash);
   put_varint(out, journey);
   put_varint(out, pc);
@@ -276,7 +281,6 @@ std::string InstanceState::encode() const {
   for (const Value& v : pending_with) put_value(out, v);
   put_varint(out, pending_occurrence);
   put_value(out, deferred_event);
-  return out;
 }
 
 bool InstanceState::decode(std::string_view bytes, InstanceState& out, std::string* error) {

@@ -66,6 +66,7 @@ struct InstanceState {
   // Compact bytes (varints, length-prefixed strings) and back. decode() never trusts a length and
   // returns false on any malformed input.
   std::string encode() const;
+  void encode_to(std::string& out) const;  // appends the same bytes (no allocation of its own)
   size_t frozen_bytes() const { return frozen_bytes_; }  // the blocks below (memory reports)
   static bool decode(std::string_view bytes, InstanceState& out, std::string* error = nullptr);
 

@@ -20,6 +20,7 @@
 #include "runtime/engine/stats.h"
 #include "runtime/ingress/decode.h"
 #include "runtime/journeys/version.h"
+#include "runtime/state/state_source.h"
 #include "runtime/trigger/event_index.h"
 #include "vm/interp.h"
 #include "vm/module.h"
@@ -37,7 +38,6 @@ struct EngineOptions {
 
 class EngineHost;
 class StateStore;
-struct StateSource;  // runtime/state/state_source.h
 
 // What the engine holds, by part (runtime/engine/memory.cc).
 struct MemoryReport {
@@ -92,7 +92,9 @@ class Engine {
   // The same records as key/value pairs (Kafka changelog, runtime/state/checkpoint.cc): appends
   // every customer changed since the last call (clearing the dirty list), the module once, and the
   // engine record with `pos`; restore_state() reads them back as restore() does from a store.
+  // The StatePut form hands each record over without copying it (encoded into reused buffers).
   void collect_state(const Position& pos, std::vector<std::pair<std::string, std::string>>& puts);
+  void collect_state(const Position& pos, const StatePut& put);
   bool restore_state(const StateSource& source, Position& pos, bool& fresh, std::string* error);
 
   const Stats& stats() const { return stats_; }

@@ -35,26 +35,41 @@ void put_schedule(std::string& g, const vm::JourneyDesc& j, uint32_t trigger) {
 }  // namespace
 
 bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* error) {
-  StatePuts puts;
-  collect_state(pos, puts);
-  return store.write(puts, error);
+  return store.write([&](const StatePut& put) { collect_state(pos, put); }, error);
 }
 
 void Engine::collect_state(const Position& pos, StatePuts& puts) {
+  puts.reserve(puts.size() + dirty_.size() + 2);
+  collect_state(pos, [&](std::string_view k, std::string_view v) { puts.emplace_back(k, v); });
+}
+
+void Engine::collect_state(const Position& pos, const StatePut& put) {
   CodecContext cx;
   cx.journey_name = [&](uint32_t id) -> std::string_view { return stats_.journeys[id].name; };
   cx.slot_signature = [&](uint32_t slot) { return slots_[slot].signature; };
 
-  puts.reserve(puts.size() + dirty_.size() + 2);
+  // One key and one value buffer for all records: thousands per checkpoint, no allocation each.
+  std::string key, value;
+  auto put_keyed = [&](std::string_view prefix, std::string_view id) {
+    key.assign(prefix);
+    key += id;
+    put(key, value);
+  };
   for (Customer* c : dirty_) {
-    puts.emplace_back(std::string(kCustomerPrefix) + c->id, encode_customer(*c, cx));
-    if (c->traits_dirty) puts.emplace_back(std::string(kTraitsPrefix) + c->id, encode_traits(c->traits));
+    value.clear();
+    encode_customer_to(value, *c, cx);
+    put_keyed(kCustomerPrefix, c->id);
+    if (c->traits_dirty) {
+      value.clear();
+      encode_traits_to(value, c->traits);
+      put_keyed(kTraitsPrefix, c->id);
+    }
     c->dirty = false;
     c->traits_dirty = false;
   }
   dirty_.clear();
   if (!module_saved_ && !options_.module_bytes.empty()) {
-    puts.emplace_back(module_key(module_.content_hash), std::string(options_.module_bytes));
+    put(module_key(module_.content_hash), options_.module_bytes);
     module_saved_ = true;
   }
 
@@ -87,7 +102,7 @@ void Engine::collect_state(const Position& pos, StatePuts& puts) {
     vm::put_zigzag(g, schedule_next_[s]);
   }
   encode_stats(g, stats_);
-  puts.emplace_back(std::string(kEngineKey), std::move(g));
+  put(kEngineKey, g);
 }
 
 bool Engine::restore(StateStore& store, Position& pos, bool& fresh, std::string* error) {

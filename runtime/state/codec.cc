@@ -92,9 +92,13 @@ void decode_event(ByteReader& r, EventRoot& e) {
 
 std::string encode_traits(const Doc& traits) {
   std::string out;
+  encode_traits_to(out, traits);
+  return out;
+}
+
+void encode_traits_to(std::string& out, const Doc& traits) {
   out += static_cast<char>(kStateFormat);
   encode_doc(out, traits);
-  return out;
 }
 
 bool decode_traits(std::string_view bytes, Doc& traits, std::string* error) {
@@ -111,11 +115,13 @@ bool decode_traits(std::string_view bytes, Doc& traits, std::string* error) {
 }
 
 std::string encode_customer(const Customer& c, const CodecContext& cx) {
-  // Sized from the last record encoded: customers are alike, and growing the string by doubling
-  // copies it several times.
-  thread_local size_t last_size = 256;
   std::string out;
-  out.reserve(last_size + last_size / 4);
+  encode_customer_to(out, c, cx);
+  return out;
+}
+
+void encode_customer_to(std::string& out, const Customer& c, const CodecContext& cx) {
+  thread_local std::string instance;  // an instance's VM state, before its length prefix
   out += static_cast<char>(kStateFormat);
   put_bytes(out, c.id);
   put_varint(out, c.order);
@@ -141,7 +147,9 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
     put_zigzag(out, i->entered_at);
     out += static_cast<char>(i->trigger ? 1 : 0);
     if (i->trigger) encode_event(out, *i->trigger);
-    put_bytes(out, i->vm.encode());
+    instance.clear();
+    i->vm.encode_to(instance);
+    put_bytes(out, instance);
   }
   put_varint(out, c.entries.size());
   for (const auto& [k, e] : c.entries) {
@@ -171,8 +179,6 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
     out += static_cast<char>(g.trigger ? 1 : 0);
     if (g.trigger) encode_event(out, *g.trigger);
   }
-  last_size = out.size();
-  return out;
 }
 
 bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error) {

@@ -37,8 +37,11 @@ struct CodecContext {
 
 // A customer's record holds everything but its traits, which have a record of their own
 // (written only when they changed: most events leave them alone).
+// The *_to forms append to `out` (a buffer the caller reuses: no allocation per record).
 std::string encode_customer(const Customer& c, const CodecContext& cx);
+void encode_customer_to(std::string& out, const Customer& c, const CodecContext& cx);
 std::string encode_traits(const Doc& traits);
+void encode_traits_to(std::string& out, const Doc& traits);
 bool decode_traits(std::string_view bytes, Doc& traits, std::string* error);
 bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
 

@@ -23,5 +23,8 @@ struct StateSource {
 
 // Records to write: key, value.
 using StatePuts = std::vector<std::pair<std::string, std::string>>;
+// One record handed to whoever writes it (a RocksDB batch, a Kafka producer); the views are valid
+// only during the call.
+using StatePut = std::function<void(std::string_view key, std::string_view value)>;
 
 }  // namespace laud::runtime

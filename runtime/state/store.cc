@@ -58,8 +58,18 @@ bool StateStore::scan(std::string_view prefix, const std::function<bool(std::str
 }
 
 bool StateStore::write(const std::vector<std::pair<std::string, std::string>>& puts, std::string* error) {
+  return write(
+      [&](const StatePut& put) {
+        for (const auto& [k, v] : puts) put(k, v);
+      },
+      error);
+}
+
+bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::string* error) {
   rocksdb::WriteBatch batch;
-  for (const auto& [k, v] : puts) batch.Put(k, v);
+  fill([&](std::string_view k, std::string_view v) {
+    batch.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice(v.data(), v.size()));
+  });
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status s = db_->Write(options, &batch);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/state/state_source.h"
+
 namespace rocksdb {
 class DB;
 }
@@ -28,6 +30,9 @@ class StateStore {
             std::string* error);
   // Writes all pairs atomically and durably (WAL synced).
   bool write(const std::vector<std::pair<std::string, std::string>>& puts, std::string* error);
+  // The same for the records `fill` hands to the put function it is given (copied into the batch
+  // as they come: the caller may reuse its buffers).
+  bool write(const std::function<void(const StatePut&)>& fill, std::string* error);
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
