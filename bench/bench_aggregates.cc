@@ -5,8 +5,12 @@
 //              query (segments ask before and after every event; most asks see no change).
 //   BM_Stream: the engine's pattern per event: query, record (the clock moves, about one entry
 //              leaves the window), query, query; a steady window of about W entries.
+//   BM_Encode, BM_Decode: the persisted form (AggState::encode/decode, runtime/state) of typical
+//              states: count within 30d and sum within 30d of 20 events, an all-time sum.
+//              BM_Decode with query:1 also answers one query (the first use after a restore).
 // Arguments: function (count, sum, min, avg), values (0 ints, 1 money-like floats), N or W.
-// The summary prints ns per operation for both, the ratio, sizeof and heap bytes per state.
+// The summary prints ns per operation for both, the ratio, sizeof and heap bytes per state, and
+// the encoded bytes and encode/decode ns per state.
 // Build and run in Release: ninja -C build-agg bench_aggregates && build-agg/bench/bench_aggregates
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -154,6 +158,84 @@ BENCHMARK(BM_Query<AggState>)->Name("BM_QueryNew")->Apply(query_args);
 BENCHMARK(BM_Stream<laud::runtime::LegacyAggState>)->Name("BM_StreamOld")->Apply(stream_args);
 BENCHMARK(BM_Stream<AggState>)->Name("BM_StreamNew")->Apply(stream_args);
 
+// ---------------------------------------------------------------- persisted form
+
+struct Shape {
+  const char* name;
+  int func;        // index into kFuncs
+  int64_t within;  // -1: all time
+};
+constexpr int64_t kDay = 86'400'000;
+constexpr Shape kShapes[] = {{"count within 30d, 20 events", 0, 30 * kDay},
+                             {"sum within 30d, 20 floats", 1, 30 * kDay},
+                             {"sum all time, 20 floats", 1, -1}};
+
+// 20 events about a day apart at ms-precision times (distinct instants, all in a 30-day window);
+// returns the time of the last.
+int64_t fill(AggState& agg, const laud::vm::AggregateDesc& d) {
+  std::vector<Value> v = values(1, 20);
+  uint64_t s = 777;
+  int64_t t = kT0;
+  for (size_t k = 0; k < v.size(); ++k) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    t += static_cast<int64_t>((s >> 33) % static_cast<uint64_t>(2 * kDay));
+    agg.record(d, t, &v[k], t);
+  }
+  return t;
+}
+
+std::string encoded(const Shape& sh) {
+  laud::vm::AggregateDesc d = desc(sh.func, sh.within);
+  AggState agg;
+  fill(agg, d);
+  std::string out;
+  agg.encode(out);
+  return out;
+}
+
+void BM_Encode(benchmark::State& state) {
+  const Shape& sh = kShapes[state.range(0)];
+  laud::vm::AggregateDesc d = desc(sh.func, sh.within);
+  AggState agg;
+  fill(agg, d);
+  std::string out;
+  for (auto _ : state) {
+    for (int k = 0; k < kBatch; ++k) {
+      out.clear();  // the codec reuses its buffer's capacity
+      agg.encode(out);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.counters["bytes"] = static_cast<double>(out.size());
+  set_counters(state, kBatch);
+}
+
+// As runtime/state/codec.cc restores a customer: a new state per aggregate, then decode.
+void BM_Decode(benchmark::State& state) {
+  const Shape& sh = kShapes[state.range(0)];
+  bool query = state.range(1) != 0;
+  laud::vm::AggregateDesc d = desc(sh.func, sh.within);
+  std::string bytes = encoded(sh);
+  AggState twin;
+  int64_t now = fill(twin, d);
+  for (auto _ : state) {
+    for (int k = 0; k < kBatch; ++k) {
+      auto agg = std::make_unique<AggState>();
+      laud::vm::ByteReader r(bytes);
+      bool ok = agg->decode(r);
+      benchmark::DoNotOptimize(ok);
+      if (query) {
+        Value v = agg->query(d, now);
+        benchmark::DoNotOptimize(v);
+      }
+    }
+  }
+  set_counters(state, kBatch);
+}
+
+BENCHMARK(BM_Encode)->ArgNames({"shape"})->DenseRange(0, 2);
+BENCHMARK(BM_Decode)->ArgNames({"shape", "query"})->ArgsProduct({{0, 1, 2}, {0, 1}});
+
 // Heap bytes of one state holding a window of n entries (after the steady state of BM_Stream).
 template <class Impl>
 int64_t heap_bytes(int func, int64_t n) {
@@ -188,6 +270,13 @@ void print_summary(const laud::bench::CapturingReporter& rep) {
       std::printf("  %-5s %5lld entries: old %7lld, new %7lld\n", std::string(laud::vm::agg_func_name(kFuncs[f])).c_str(),
                   static_cast<long long>(n), static_cast<long long>(heap_bytes<laud::runtime::LegacyAggState>(f, n)),
                   static_cast<long long>(heap_bytes<AggState>(f, n)));
+  std::printf("\npersisted form per state:\n%-28s %6s %10s %10s %14s\n", "state", "bytes", "encode ns", "decode ns",
+              "+1 query ns");
+  for (int k = 0; k < 3; ++k) {
+    auto med = [&](const char* bm, const std::string& args) { return rep.median(std::string(bm) + "/shape:" + std::to_string(k) + args); };
+    std::printf("%-28s %6zu %10.1f %10.1f %14.1f\n", kShapes[k].name, encoded(kShapes[k]).size(), med("BM_Encode", ""),
+                med("BM_Decode", "/query:0"), med("BM_Decode", "/query:1"));
+  }
   std::fflush(stdout);
 }
 

@@ -1,10 +1,11 @@
 // aggregates.cc — recording qualifying events and answering count/sum/min/max/avg/last (§4).
 #include "runtime/audience/aggregates.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <new>
-#include <vector>
 
 #include "vm/value_ops.h"
 
@@ -101,38 +102,33 @@ bool is_nan(const Value& v) { return v.kind == Kind::kFloat && std::isnan(v.f); 
 
 }  // namespace
 
-// ---------------------------------------------------------------- decoded state
+// ---------------------------------------------------------------- layout
 
-struct AggState::Decoded {
-  AggSlot total;
-  int64_t last = INT64_MIN;
-  std::vector<AggSlot> window;
-};
-
-AggState::~AggState() {
-  if (layout_ == kDecoded) delete static_cast<Decoded*>(buf_);
-  else if (buf_) ::operator delete(buf_);
-}
+AggState::~AggState() { ::operator delete(buf_); }
 
 bool AggState::has_count() const { return func() == AggFunc::kCount || func() == AggFunc::kAvg; }
 bool AggState::has_value() const { return func() != AggFunc::kCount && func() != AggFunc::kLast; }
 bool AggState::has_tag() const { return has_value() && func() != AggFunc::kAvg; }
 
-size_t AggState::slots() const {
-  if (layout_ == kDecoded) return static_cast<const Decoded*>(buf_)->window.size();
-  return windowed() ? n_ : 0;
+size_t AggState::slots() const { return windowed() ? n_ : 0; }
+
+size_t AggState::heap_bytes() const { return buf_ ? size_t{cap_} * row_bytes(layout_) : 0; }
+
+uint8_t AggState::layout_of(const vm::AggregateDesc& d) {
+  return static_cast<uint8_t>(static_cast<uint8_t>(d.func) | (d.within_ms >= 0 ? 8 : 0));
 }
 
-size_t AggState::heap_bytes() const {
-  if (layout_ >= kDecoded || !buf_) return 0;
-  return size_t{cap_} * row_bytes(layout_);
-}
+// A fresh state takes the layout of the aggregate it serves. A state that holds another layout
+// (decoded bytes of another function or window kind: the codec matches aggregates by a signature
+// that includes both, so only damaged or hand-made input gets here) starts fresh too: its numbers
+// mean nothing for this aggregate.
+void AggState::adopt(const vm::AggregateDesc& d) { set_layout(layout_of(d)); }
 
-void AggState::adopt(const vm::AggregateDesc& d) {
-  std::unique_ptr<Decoded> dec;
-  if (layout_ == kDecoded) dec.reset(static_cast<Decoded*>(buf_));
+// The empty state of `layout`, without a ring.
+void AggState::set_layout(uint8_t layout) {
+  ::operator delete(buf_);
   buf_ = nullptr;
-  layout_ = static_cast<uint8_t>(static_cast<uint8_t>(d.func) | (d.within_ms >= 0 ? 8 : 0));
+  layout_ = layout;
   tag_ = 0;
   flags_ = 0;
   head_ = n_ = cap_ = 0;
@@ -141,35 +137,12 @@ void AggState::adopt(const vm::AggregateDesc& d) {
   value_ = 0;
   abs_total_ = 0;
   cache_ = 0;
-  if (!windowed()) {
+  if (layout_ != kFresh && !windowed()) {
     switch (func()) {
       case AggFunc::kSum: tag_ = static_cast<uint8_t>(Kind::kInt); break;
       case AggFunc::kLast: value_ = static_cast<uint64_t>(INT64_MIN); break;
       default: break;
     }
-  }
-  if (dec) adopt_decoded(*dec);
-}
-
-void AggState::adopt_decoded(const Decoded& dec) {
-  if (!windowed()) {
-    const AggSlot& t = dec.total;
-    switch (func()) {
-      case AggFunc::kCount: count_ = t.count; break;
-      case AggFunc::kSum: tag_ = static_cast<uint8_t>(t.sum.value().kind); value_ = bits_of(t.sum.value()); break;
-      case AggFunc::kAvg: count_ = t.count; value_ = bits_of(t.fsum); break;
-      case AggFunc::kMin: tag_ = static_cast<uint8_t>(t.min.kind); value_ = bits_of(t.min); break;
-      case AggFunc::kMax: tag_ = static_cast<uint8_t>(t.max.kind); value_ = bits_of(t.max); break;
-      case AggFunc::kLast: value_ = static_cast<uint64_t>(dec.last); break;
-    }
-    return;
-  }
-  const size_t n = dec.window.size();  // <= kMaxWindowEntries (decode() refuses more)
-  for (size_t k = 0; k < n; ++k) {
-    const AggSlot& s = dec.window[k];
-    if (k > 0 && !(dec.window[k - 1].time < s.time)) flags_ |= kSlow;  // not in time order: walk always
-    insert_at(k, s.time);
-    put_slot_at(k, s);
   }
 }
 
@@ -184,8 +157,10 @@ size_t AggState::row_bytes(uint8_t layout) {
   return b;
 }
 
-void AggState::grow() {
-  size_t cap = cap_ ? std::min<size_t>(size_t{cap_} * 2, kMaxWindowEntries + 1) : 2;
+void AggState::grow() { reserve(cap_ ? std::min<size_t>(size_t{cap_} * 2, kMaxWindowEntries + 1) : 2); }
+
+// A ring of `cap` rows holding the entries in order from row 0.
+void AggState::reserve(size_t cap) {
   void* nb = ::operator new(cap * row_bytes(layout_));
   auto* nt = static_cast<int64_t*>(nb);
   int64_t* nc = nt + cap;
@@ -392,7 +367,7 @@ void AggState::evict(const vm::AggregateDesc& d, int64_t now) {
 void AggState::record(const vm::AggregateDesc& d, int64_t time, const Value* value, int64_t now) {
   bool wants_value = d.func != AggFunc::kCount && d.func != AggFunc::kLast;
   if (wants_value && !value) return;  // sum/min/max/avg skip non-numeric values (so count = values)
-  if (layout_ >= kDecoded) adopt(d);
+  if (layout_ != layout_of(d)) adopt(d);
   const Value* v = wants_value ? value : nullptr;
   if (!windowed()) {
     switch (func()) {
@@ -488,7 +463,7 @@ Value AggState::walk(int64_t now, int64_t* at) const {
 }
 
 Value AggState::query(const vm::AggregateDesc& d, int64_t now) {
-  if (layout_ >= kDecoded) adopt(d);
+  if (layout_ != layout_of(d)) adopt(d);
   const AggFunc f = func();
   if (!windowed()) {
     switch (f) {
@@ -507,7 +482,7 @@ Value AggState::query(const vm::AggregateDesc& d, int64_t now) {
     return Value();
   }
   evict(d, now);
-  // Entries after `now` (an event newer than the clock) or a window decoded out of order: walk.
+  // Entries after `now` (an event newer than the clock) or a NaN among min/max: walk.
   if (n_ == 0 || (flags_ & kSlow) || times()[pos(n_ - 1)] > now) return walk(now, nullptr);
   switch (f) {
     case AggFunc::kCount: return Value::integer(count_);
@@ -539,98 +514,173 @@ Value AggState::query(const vm::AggregateDesc& d, int64_t now) {
 }
 
 // ---------------------------------------------------------------- persisted form
+//
+// Only the state's function's fields, as the state keeps them. The first byte is layout_: kFresh
+// (nothing follows) or AggFunc | 8 when windowed. Then
+//   without `within`: count: varint; sum, min, max: number; avg: varint count, f64 float sum;
+//                     last: zigzag time (INT64_MIN when none);
+//   with `within`:    varint n <= kMaxWindowEntries, then n entries in time order, each its time
+//                     (the first as zigzag, the others as the varint distance from the previous
+//                     one, at least 1) and count: varint; sum, min, max: number; avg: varint
+//                     count, f64 float sum; last: nothing.
+// A number is its vm::Kind byte (int, float; null only for an all-time min/max of nothing), then
+// an int's zigzag or a float's 8 bytes. Running totals are recomputed by decode(); the caches
+// (which give the same bits as the walk) start empty.
 
 namespace {
 
-void put_number_value(std::string& out, const Value& v) {
-  out += static_cast<char>(v.kind);
-  if (v.kind == Kind::kInt) vm::put_zigzag(out, v.i);
-  if (v.kind == Kind::kFloat) vm::put_f64(out, v.f);
-}
+constexpr uint8_t kNullTag = static_cast<uint8_t>(Kind::kNull);
+constexpr uint8_t kIntTag = static_cast<uint8_t>(Kind::kInt);
+constexpr uint8_t kFloatTag = static_cast<uint8_t>(Kind::kFloat);
+constexpr size_t kMaxEntryBytes = 28;  // varint time, varint count, f64 (avg)
 
-Value read_number_value(vm::ByteReader& r) {
-  auto kind = static_cast<Kind>(r.byte());
-  if (kind == Kind::kNull) return Value();
-  if (kind == Kind::kInt) return Value::integer(r.zigzag());
-  if (kind == Kind::kFloat) return Value::floating(r.f64());
-  r.fail();
-  return Value();
-}
+// Writes through a stack buffer appended in chunks: a few appends per state, not one capacity
+// check per field (encode() runs for every changed customer of a durable run).
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+  ~Writer() { flush(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  void room() {  // for one more entry (the header and the all-time fields need less)
+    if (p_ + kMaxEntryBytes > std::end(buf_)) flush();
+  }
+  void byte(uint8_t b) { *p_++ = static_cast<char>(b); }
+  void varint(uint64_t v) {
+    for (; v >= 0x80; v >>= 7) *p_++ = static_cast<char>((v & 0x7F) | 0x80);
+    *p_++ = static_cast<char>(v);
+  }
+  void zigzag(int64_t v) { varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) *p_++ = static_cast<char>((v >> (8 * i)) & 0xFF);
+  }
+  void number(uint8_t tag, uint64_t bits) {
+    byte(tag);
+    if (tag == kIntTag) zigzag(static_cast<int64_t>(bits));
+    if (tag == kFloatTag) u64(bits);
+  }
 
-void put_slot(std::string& out, const AggSlot& s) {
-  vm::put_zigzag(out, s.time);
-  vm::put_zigzag(out, s.count);
-  put_number_value(out, s.sum.value());
-  vm::put_f64(out, s.fsum);
-  put_number_value(out, s.min);
-  put_number_value(out, s.max);
-}
+ private:
+  void flush() {
+    out_.append(buf_, static_cast<size_t>(p_ - buf_));
+    p_ = buf_;
+  }
+  std::string& out_;
+  char buf_[512];
+  char* p_ = buf_;
+};
 
-AggSlot read_slot(vm::ByteReader& r) {
-  AggSlot s;
-  s.time = r.zigzag();
-  s.count = r.zigzag();
-  Value sum = read_number_value(r);
-  s.sum.is_float = sum.kind == Kind::kFloat;
-  if (s.sum.is_float) s.sum.f = sum.f; else s.sum.i = sum.i;
-  s.fsum = r.f64();
-  s.min = read_number_value(r);
-  s.max = read_number_value(r);
-  return s;
+// An int or a float (or null when `null_ok`) as the state keeps it: kind tag and bits.
+void read_number(vm::ByteReader& r, bool null_ok, uint8_t& tag, uint64_t& bits) {
+  tag = r.byte();
+  bits = 0;
+  if (tag == kIntTag) bits = static_cast<uint64_t>(r.zigzag());
+  else if (tag == kFloatTag) bits = r.u64();
+  else if (tag != kNullTag || !null_ok) r.fail();
 }
 
 }  // namespace
 
-// The byte format is the one every AggState always had (all functions' fields, per entry); a
-// state keeps only its function's fields, so the others are written as their empty values.
 void AggState::encode(std::string& out) const {
-  if (layout_ == kDecoded) {
-    const auto& dec = *static_cast<const Decoded*>(buf_);
-    put_slot(out, dec.total);
-    vm::put_zigzag(out, dec.last);
-    vm::put_varint(out, dec.window.size());
-    for (const AggSlot& s : dec.window) put_slot(out, s);
+  Writer w(out);
+  w.byte(layout_);
+  if (layout_ == kFresh) return;
+  if (!windowed()) {
+    switch (func()) {
+      case AggFunc::kCount: w.varint(static_cast<uint64_t>(count_)); break;
+      case AggFunc::kSum:
+      case AggFunc::kMin:
+      case AggFunc::kMax: w.number(tag_, value_); break;
+      case AggFunc::kAvg:
+        w.varint(static_cast<uint64_t>(count_));
+        w.u64(value_);
+        break;
+      case AggFunc::kLast: w.zigzag(static_cast<int64_t>(value_)); break;
+    }
     return;
   }
-  AggSlot total;
-  int64_t last = INT64_MIN;
-  if (layout_ != kFresh && !windowed()) {
+  w.varint(n_);
+  for (size_t k = 0; k < n_; ++k) {
+    w.room();
+    size_t p = pos(k);
+    if (k == 0) w.zigzag(times()[p]);
+    else w.varint(static_cast<uint64_t>(times()[p]) - static_cast<uint64_t>(times()[pos(k - 1)]));
     switch (func()) {
-      case AggFunc::kCount: total.count = count_; break;
-      case AggFunc::kSum: {
-        Value v = make_value(tag_, value_);
-        total.sum.is_float = v.kind == Kind::kFloat;
-        if (total.sum.is_float) total.sum.f = v.f; else total.sum.i = v.i;
-        break;
-      }
+      case AggFunc::kCount: w.varint(static_cast<uint64_t>(counts()[p])); break;
+      case AggFunc::kSum:
+      case AggFunc::kMin:
+      case AggFunc::kMax: w.number(tags()[p], bits()[p]); break;
       case AggFunc::kAvg:
-        total.count = count_;
-        total.fsum = double_of(value_);
+        w.varint(static_cast<uint64_t>(counts()[p]));
+        w.u64(bits()[p]);
         break;
-      case AggFunc::kMin: total.min = make_value(tag_, value_); break;
-      case AggFunc::kMax: total.max = make_value(tag_, value_); break;
-      case AggFunc::kLast: last = static_cast<int64_t>(value_); break;
+      case AggFunc::kLast: break;
     }
   }
-  put_slot(out, total);
-  vm::put_zigzag(out, last);
-  size_t n = layout_ != kFresh && windowed() ? n_ : 0;
-  vm::put_varint(out, n);
-  for (size_t k = 0; k < n; ++k) put_slot(out, slot_at(k));
 }
 
+// Rebuilds the state of the layout in the bytes directly; on malformed input the state is fresh
+// and the reader has failed.
 bool AggState::decode(vm::ByteReader& r) {
-  auto dec = std::make_unique<Decoded>();
-  dec->total = read_slot(r);
-  dec->last = r.zigzag();
+  set_layout(kFresh);
+  uint8_t layout = r.byte();
+  if (r.ok() && layout != kFresh) {
+    if ((layout & ~8) > static_cast<uint8_t>(AggFunc::kLast)) {
+      r.fail();  // not a layout this version writes
+    } else {
+      set_layout(layout);
+      if (windowed()) decode_window(r);
+      else decode_totals(r);
+    }
+  }
+  if (!r.ok()) set_layout(kFresh);
+  return r.ok();
+}
+
+void AggState::decode_totals(vm::ByteReader& r) {
+  switch (func()) {
+    case AggFunc::kCount: count_ = static_cast<int64_t>(r.varint()); break;
+    case AggFunc::kSum: read_number(r, false, tag_, value_); break;
+    case AggFunc::kMin:
+    case AggFunc::kMax: read_number(r, true, tag_, value_); break;
+    case AggFunc::kAvg:
+      count_ = static_cast<int64_t>(r.varint());
+      value_ = r.u64();
+      break;
+    case AggFunc::kLast: value_ = static_cast<uint64_t>(r.zigzag()); break;
+  }
+}
+
+// The entries into a ring of exactly their number (row k is entry k), tallied as they come. The
+// count is checked before allocating; times must increase strictly (one entry per instant, in
+// order: what record(), evict() and the fast paths rely on).
+void AggState::decode_window(vm::ByteReader& r) {
   uint64_t n = r.count();
   if (n > kMaxWindowEntries) r.fail();
-  for (uint64_t k = 0; k < n && r.ok(); ++k) dec->window.push_back(read_slot(r));
-  if (layout_ == kDecoded) delete static_cast<Decoded*>(buf_);
-  else if (buf_) ::operator delete(buf_);
-  buf_ = dec.release();
-  layout_ = kDecoded;
-  return r.ok();
+  if (n == 0 || !r.ok()) return;
+  reserve(n);
+  int64_t prev = 0;
+  for (size_t k = 0; k < n && r.ok(); ++k) {
+    int64_t t = k == 0 ? r.zigzag() : static_cast<int64_t>(static_cast<uint64_t>(prev) + r.varint());
+    if (k > 0 && t <= prev) r.fail();  // a distance of 0, or one past INT64_MAX
+    times()[k] = prev = t;
+    switch (func()) {
+      case AggFunc::kCount: counts()[k] = static_cast<int64_t>(r.varint()); break;
+      case AggFunc::kSum: read_number(r, false, tags()[k], bits()[k]); break;
+      case AggFunc::kMin:
+      case AggFunc::kMax:
+        read_number(r, false, tags()[k], bits()[k]);
+        if (is_nan(value_at(k))) flags_ |= kSlow;
+        break;
+      case AggFunc::kAvg:
+        counts()[k] = static_cast<int64_t>(r.varint());
+        bits()[k] = r.u64();
+        break;
+      case AggFunc::kLast: break;
+    }
+    ++n_;
+    tally(k, +1);
+  }
 }
 
 }  // namespace laud::runtime

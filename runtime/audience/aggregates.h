@@ -16,8 +16,12 @@
 // - min and max: a cached result with the time of its entry, updated when an event is recorded
 //   and recomputed only when that entry leaves the window.
 // The cache is valid while nothing changed: eviction (from record() and query(), as before)
-// happens when `now` reaches the oldest entry's time + D, and it clears the cache. Decoded state
-// is kept as decoded until the aggregate is known (decode() is not told which one it is).
+// happens when `now` reaches the oldest entry's time + D, and it clears the cache.
+//
+// Persisted form (encode/decode, for runtime/state): a layout byte (fresh, or the function and
+// whether it is windowed), then only that function's fields as the state keeps them (spec above
+// AggState::encode in aggregates.cc). decode() rebuilds that layout directly, recomputing the
+// running totals; the caches start empty.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +47,8 @@ struct Number {
   vm::Value value() const { return is_float ? vm::Value::floating(f) : vm::Value::integer(i); }
 };
 
-// The persisted form of one window entry (or of the all-time totals): every function's fields.
+// One window entry with every function's fields: the fold of two entries (compaction) and the
+// previous implementation (aggregates_legacy.h).
 struct AggSlot {  // the events of one instant (or a merged run of instants)
   int64_t time = 0;
   int64_t count = 0;
@@ -67,18 +72,21 @@ class AggState {
   vm::Value query(const vm::AggregateDesc& d, int64_t now);
   size_t slots() const;
   size_t heap_bytes() const;  // the ring buffer (memory reports)
-  // Persisted state (runtime/state): the all-time slot, the latest time and the window.
+  // Persisted state (runtime/state): the layout and its function's fields. decode() returns false
+  // (and leaves a fresh state) on malformed bytes.
   void encode(std::string& out) const;
   bool decode(vm::ByteReader& r);
 
  private:
-  struct Decoded;  // what decode() read, until the aggregate is known
-  enum : uint8_t { kFresh = 0xFF, kDecoded = 0xFE };
+  enum : uint8_t { kFresh = 0xFF };
   enum : uint8_t { kCacheOk = 1, kSlow = 2 };
 
+  static uint8_t layout_of(const vm::AggregateDesc& d);
   void adopt(const vm::AggregateDesc& d);
-  void adopt_decoded(const Decoded& dec);
-  bool windowed() const { return layout_ < kDecoded && (layout_ & 8); }
+  void set_layout(uint8_t layout);
+  void decode_totals(vm::ByteReader& r);
+  void decode_window(vm::ByteReader& r);
+  bool windowed() const { return layout_ != kFresh && (layout_ & 8); }
   vm::AggFunc func() const { return static_cast<vm::AggFunc>(layout_ & 7); }
   bool has_count() const;
   bool has_value() const;
@@ -93,9 +101,10 @@ class AggState {
   uint8_t* tags() const { return reinterpret_cast<uint8_t*>(bits() + cap_); }
   static size_t row_bytes(uint8_t layout);
   void grow();
+  void reserve(size_t cap);
   vm::Value value_at(size_t k) const;
   void set_value_at(size_t k, const vm::Value& v);
-  AggSlot slot_at(size_t k) const;     // for encode() and the walk
+  AggSlot slot_at(size_t k) const;  // for compaction
   void put_slot_at(size_t k, const AggSlot& s);
 
   void evict(const vm::AggregateDesc& d, int64_t now);
@@ -107,9 +116,9 @@ class AggState {
   // The old query: fold the entries <= now in time order; *at = the time of min/max's entry.
   vm::Value walk(int64_t now, int64_t* at) const;
 
-  uint8_t layout_ = kFresh;  // kFresh, kDecoded, or AggFunc | 8 when windowed
+  uint8_t layout_ = kFresh;  // kFresh, or AggFunc | 8 when windowed
   uint8_t tag_ = 0;          // without `within`: kind of value_; with: kind of cache_
-  uint8_t flags_ = 0;        // kCacheOk, kSlow (decoded out of order or NaN: always walk)
+  uint8_t flags_ = 0;        // kCacheOk, kSlow (a NaN recorded for min/max: always walk)
   uint16_t head_ = 0, n_ = 0, cap_ = 0;
   uint16_t n_inexact_ = 0;   // sum/avg entries that are not small integral numbers
   uint16_t n_float_ = 0;     // sum entries whose sum is a float
@@ -121,7 +130,7 @@ class AggState {
   };
   uint64_t abs_total_ = 0;   // with `within`, sum/avg: running total of |small entries|
   uint64_t cache_ = 0;       // with `within`: cached result bits (kind in tag_)
-  void* buf_ = nullptr;      // the ring (windowed) or a Decoded (kDecoded)
+  void* buf_ = nullptr;      // the ring (windowed)
 };
 
 }  // namespace laud::runtime

@@ -1,6 +1,6 @@
 // aggregates_test.cc — the per-customer state of count/sum/min/max/avg/last (§4), with and without
 // `within`: the window (now − D, now], late events, int → float sums, skipped non-numbers, empty
-// results, and the bounded window (compaction past kMaxWindowEntries).
+// results, the bounded window (compaction past kMaxWindowEntries), and the persisted form.
 #include "runtime/audience/aggregates.h"
 #include "runtime/audience/aggregates_legacy.h"
 
@@ -667,123 +667,289 @@ TEST(aggregates_test, RandomAgainstLegacy_AcrossEncodeDecode) {
   }
 }
 
-TEST(aggregates_test, DecodesTheBytesOfThePreviousImplementation) {
-  // The byte format is unchanged: bytes written with every function's fields decode, and the
-  // state continues exactly as the old one would have.
-  for (AggFunc f : {AggFunc::kCount, AggFunc::kSum, AggFunc::kMin, AggFunc::kMax, AggFunc::kAvg, AggFunc::kLast}) {
-    for (int64_t within : {int64_t{-1}, int64_t{kHour}}) {
-      vm::AggregateDesc d = desc(f, within);
-      AggSlot total;
-      std::vector<AggSlot> window;
-      for (int k = 0; k < 5; ++k) {
-        AggSlot s;
-        s.time = kT0 + k * kMin;
-        Value v = k % 2 ? F(0.1 * k) : I(k);
-        s.add(&v);
-        s.add(&v);
-        total.add(&v);
-        total.add(&v);
-        window.push_back(s);
+// ---------------------------------------------------------------- persisted form
+//
+// A state through encode/decode answers bit for bit as the original at several clocks and keeps
+// doing so while the same events are recorded into both; malformed bytes fail cleanly.
+
+constexpr uint8_t kFreshByte = 0xFF;
+constexpr uint8_t kWindowed = 8;
+
+uint8_t layout_byte(AggFunc f, bool windowed) {
+  return static_cast<uint8_t>(static_cast<uint8_t>(f) | (windowed ? kWindowed : 0));
+}
+
+std::string encoded(const AggState& s) {
+  std::string bytes;
+  s.encode(bytes);
+  return bytes;
+}
+
+// Decodes all of `bytes` into `s`; false when decode() fails or leaves bytes over.
+bool decode_all(AggState& s, std::string_view bytes) {
+  vm::ByteReader r(bytes);
+  bool ok = s.decode(r);
+  EXPECT_EQ(ok, r.ok());
+  return ok && r.done();
+}
+
+size_t varint_size(uint64_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// `n` events into every feed alike: the clock moves by up to `step`, a fifth of the events are
+// late (up to 3 steps), some share an instant; values from random_value(mix).
+void feed(const std::vector<Feed*>& fs, Rng& r, int n, int mix, int64_t step) {
+  for (int k = 0; k < n; ++k) {
+    int64_t now = fs[0]->now == INT64_MIN ? kT0 : fs[0]->now + r.in(0, step);
+    int64_t t = r.chance(20) ? now - r.in(0, 3 * step) : now;
+    std::optional<Value> v = random_value(r, mix);
+    for (Feed* f : fs) f->add_at(t, now, v);
+  }
+}
+
+// `a` through encode/decode: re-encodes to the same bytes and holds as many entries.
+std::unique_ptr<Feed> decoded_twin(const Feed& a) {
+  std::string bytes = encoded(a.s);
+  auto b = std::make_unique<Feed>(a.d);
+  b->now = a.now;
+  EXPECT_TRUE(decode_all(b->s, bytes));
+  EXPECT_EQ(encoded(b->s), bytes);
+  EXPECT_EQ(b->s.slots(), a.s.slots());
+  return b;
+}
+
+void expect_same_query(Feed& a, Feed& b, int64_t at) {
+  Value x = a.s.query(a.d, at), y = b.s.query(b.d, at);
+  EXPECT_TRUE(same_bits(x, y)) << vm::agg_func_name(a.d.func) << " within " << a.d.within_ms << " at " << at - kT0
+                               << ": original " << show(x) << ", decoded " << show(y);
+}
+
+// Round-trips `a` and compares the twins: the same answers before and after more events (queries
+// inside, at and past the window, which evict alike), and the same bytes.
+void expect_round_trip(Feed& a, Rng& r, int mix, int64_t step) {
+  std::unique_ptr<Feed> b = decoded_twin(a);
+  const int64_t d = a.d.within_ms >= 0 ? a.d.within_ms : kDay;
+  for (int64_t at : {a.now - d / 2, a.now - 1, a.now}) expect_same_query(a, *b, at);
+  feed({&a, b.get()}, r, 50, mix, step);
+  expect_same_query(a, *b, a.now);
+  EXPECT_EQ(encoded(b->s), encoded(a.s));
+  for (int64_t at : {a.now + d / 2, a.now + d, a.now + 2 * d}) expect_same_query(a, *b, at);
+}
+
+constexpr AggFunc kAllFuncs[] = {AggFunc::kCount, AggFunc::kSum, AggFunc::kMin, AggFunc::kMax, AggFunc::kAvg, AggFunc::kLast};
+
+TEST(aggregates_test, RoundTripEveryFunctionWithAndWithoutWithin) {
+  // Mixes: small ints, integral floats and ints, money-like floats with rounding, big ints.
+  for (AggFunc f : kAllFuncs)
+    for (int64_t within : {int64_t{-1}, kDay})
+      for (int mix = 0; mix < 4; ++mix) {
+        Rng r{static_cast<uint64_t>(100 + mix)};
+        Feed a{desc(f, within)};
+        feed({&a}, r, 60, mix, kHour);
+        expect_round_trip(a, r, mix, kHour);
       }
-      std::string bytes;
-      // As the previous encode wrote it: total, latest time, entries.
-      auto put_value = [&](const Value& v) {
-        bytes += static_cast<char>(v.kind);
-        if (v.kind == Kind::kInt) vm::put_zigzag(bytes, v.i);
-        if (v.kind == Kind::kFloat) vm::put_f64(bytes, v.f);
-      };
-      auto put = [&](const AggSlot& s) {
-        vm::put_zigzag(bytes, s.time);
-        vm::put_zigzag(bytes, s.count);
-        put_value(s.sum.value());
-        vm::put_f64(bytes, s.fsum);
-        put_value(s.min);
-        put_value(s.max);
-      };
-      put(total);
-      vm::put_zigzag(bytes, kT0 + 4 * kMin);
-      vm::put_varint(bytes, within < 0 ? 0 : window.size());
-      if (within >= 0) for (const AggSlot& s : window) put(s);
-      AggState s;
-      vm::ByteReader r(bytes);
-      ASSERT_TRUE(s.decode(r));
-      std::string again;
-      s.encode(again);
-      EXPECT_EQ(again, bytes) << "a decoded state re-encodes as read until it is used";
-      Value got = s.query(d, kT0 + 4 * kMin);
-      Value want;
-      {
-        AggSlot acc = total;
-        if (within >= 0) {
-          acc = AggSlot();
-          for (const AggSlot& w : window) acc.merge(w);
-        }
-        switch (f) {
-          case AggFunc::kCount: want = Value::integer(acc.count); break;
-          case AggFunc::kSum: want = acc.sum.value(); break;
-          case AggFunc::kMin: want = acc.min; break;
-          case AggFunc::kMax: want = acc.max; break;
-          case AggFunc::kAvg: want = Value::floating(acc.fsum / static_cast<double>(acc.count)); break;
-          case AggFunc::kLast: want = Value::time(kT0 + 4 * kMin); break;
-        }
-      }
-      EXPECT_TRUE(same_bits(got, want)) << vm::agg_func_name(f) << " within " << within << ": " << show(got) << " vs "
-                                        << show(want);
+}
+
+TEST(aggregates_test, RoundTripOfFreshAndEmptiedStates) {
+  EXPECT_EQ(encoded(AggState()), std::string(1, static_cast<char>(kFreshByte)));
+  for (AggFunc f : kAllFuncs)
+    for (int64_t within : {int64_t{-1}, kDay}) {
+      Rng r{7};
+      Feed fresh{desc(f, within)};
+      fresh.now = kT0;
+      expect_round_trip(fresh, r, 2, kHour);  // the empty results, then records as a fresh state
+      if (within < 0) continue;
+      Feed emptied{desc(f, within)};
+      feed({&emptied}, r, 10, 0, kMin);
+      emptied.q(emptied.now + 2 * kDay);  // every entry leaves the window
+      EXPECT_EQ(emptied.s.slots(), 0u);
+      expect_round_trip(emptied, r, 0, kMin);
+    }
+}
+
+TEST(aggregates_test, RoundTripAfterCompactionPastMaxWindowEntries) {
+  for (AggFunc f : kAllFuncs)
+    for (int mix : {0, 2}) {
+      Rng r{static_cast<uint64_t>(200 + mix)};
+      Feed a{desc(f, 30 * kDay)};
+      for (size_t k = 0; k < 3 * kMaxWindowEntries + 7; ++k) a.add(kT0 + static_cast<int64_t>(k) * kSec, random_value(r, mix));
+      EXPECT_EQ(a.s.slots(), kMaxWindowEntries);
+      expect_round_trip(a, r, mix, kSec);
+    }
+}
+
+TEST(aggregates_test, RoundTripAfterEviction) {
+  for (AggFunc f : kAllFuncs) {
+    Rng r{300};
+    Feed a{desc(f, kHour)};
+    for (int k = 0; k < 180; ++k) a.add(kT0 + k * kMin, I(k));
+    a.q(a.now + 30 * kMin);  // the older half leaves
+    EXPECT_EQ(a.s.slots(), 30u);
+    expect_round_trip(a, r, 1, kMin);
+  }
+}
+
+TEST(aggregates_test, RoundTripOfSumsThatTurnedFloat) {
+  for (int64_t within : {int64_t{-1}, kDay}) {
+    Feed a{desc(AggFunc::kSum, within)};
+    a.add(kT0, I(INT64_MAX));
+    a.add(kT0, I(1));        // this instant's sum overflows: a float entry
+    a.add(kT0 + kMin, I(INT64_MAX));
+    a.add(kT0 + 2 * kMin, I(3));
+    ASSERT_EQ(a.q().kind, Kind::kFloat);
+    Rng r{400};
+    expect_round_trip(a, r, 3, kMin);
+  }
+}
+
+TEST(aggregates_test, RoundTripOfMinMaxWithNaN) {
+  // A NaN entry makes the window answer by walking it: NaN compares unordered with everything, so
+  // the cached result could differ from the walk. Here a late 3 before [NaN, 1] (min) or [NaN, 9]
+  // (max): the walk keeps 3 past the NaN and then takes the 1 or the 9.
+  for (AggFunc f : {AggFunc::kMin, AggFunc::kMax}) {
+    Feed a{desc(f, kDay)};
+    a.add(kT0 + kMin, F(std::nan("")));
+    a.add(kT0 + 2 * kMin, I(f == AggFunc::kMin ? 1 : 9));
+    std::unique_ptr<Feed> b = decoded_twin(a);
+    expect_same_query(a, *b, a.now);
+    for (Feed* x : {&a, b.get()}) x->add(kT0, I(3));
+    expect_same_query(a, *b, a.now);
+    expect_int(b->q(), f == AggFunc::kMin ? 1 : 9);
+    for (int64_t within : {int64_t{-1}, kDay}) {
+      Feed c{desc(f, within)};
+      for (int k = 0; k < 4; ++k) c.add(kT0 + k * kMin, k % 2 ? I(5 - k) : F(std::nan("")));
+      Rng r{500};
+      expect_round_trip(c, r, 2, kMin);
     }
   }
 }
 
-TEST(aggregates_test, DecodeRefusesTooManyEntriesAndTruncatedBytes) {
-  std::string bytes;
-  AggState fresh;
-  fresh.encode(bytes);
-  {
-    AggState s;
-    vm::ByteReader r(bytes);
-    EXPECT_TRUE(s.decode(r));
-    EXPECT_TRUE(r.done());
+TEST(aggregates_test, EncodingHoldsOnlyTheFunctionsFields) {
+  // A count within 30 days of 20 events about a day apart: layout, n, the first time, 19
+  // distances and 20 counts of one.
+  Feed c{desc(AggFunc::kCount, 30 * kDay)};
+  Rng r{600};
+  std::vector<int64_t> times;
+  for (int k = 0; k < 20; ++k) {
+    times.push_back(kT0 + k * kDay + r.in(0, kHour));
+    c.add(times.back());
   }
-  {
+  ASSERT_EQ(c.s.slots(), 20u);
+  size_t want = 1 + 1 + varint_size(static_cast<uint64_t>(times[0]) << 1) + 20;
+  for (size_t k = 1; k < times.size(); ++k) want += varint_size(static_cast<uint64_t>(times[k] - times[k - 1]));
+  EXPECT_EQ(encoded(c.s).size(), want);
+  EXPECT_LE(want, 1u + 1u + 6u + 19u * 4u + 20u);  // ms times of this century, distances under 3 days
+  // Without `within`: a count of 300 is the layout and a 2-byte varint; a float sum 1 + 1 + 8.
+  Feed n{desc(AggFunc::kCount)}, s{desc(AggFunc::kSum)};
+  for (int k = 0; k < 300; ++k) n.add(kT0 + k);
+  s.add(kT0, F(12.5));
+  EXPECT_EQ(encoded(n.s).size(), 3u);
+  EXPECT_EQ(encoded(s.s).size(), 10u);
+}
+
+TEST(aggregates_test, DecodeFailsOnEveryTruncation) {
+  for (AggFunc f : kAllFuncs)
+    for (int64_t within : {int64_t{-1}, kDay}) {
+      Rng r{700};
+      Feed a{desc(f, within)};
+      feed({&a}, r, 30, 2, kHour);
+      std::string bytes = encoded(a.s);
+      for (size_t len = 0; len < bytes.size(); ++len) {
+        AggState s;
+        vm::ByteReader rd(std::string_view(bytes).substr(0, len));
+        EXPECT_FALSE(s.decode(rd)) << vm::agg_func_name(f) << " within " << within << ": " << len << " of " << bytes.size();
+        EXPECT_FALSE(rd.ok());
+        EXPECT_EQ(s.heap_bytes(), 0u);  // a failed decode leaves a fresh state
+        EXPECT_EQ(encoded(s), encoded(AggState()));
+      }
+    }
+}
+
+TEST(aggregates_test, DecodeRefusesUnknownLayouts) {
+  for (int b : {6, 7, 14, 15, 16, 0x40, 0x80, 0xFE}) {
+    std::string bytes(1, static_cast<char>(b));
+    bytes.append(32, '\x01');
     AggState s;
-    vm::ByteReader r(std::string_view(bytes).substr(0, bytes.size() - 1));
-    EXPECT_FALSE(s.decode(r));
-  }
-  {
-    std::string big = bytes.substr(0, bytes.size() - 1);
-    vm::put_varint(big, kMaxWindowEntries + 1);
-    AggState s;
-    vm::ByteReader r(big);
-    EXPECT_FALSE(s.decode(r));
+    EXPECT_FALSE(decode_all(s, bytes)) << "layout " << b;
   }
 }
 
-TEST(aggregates_test, OutOfOrderDecodedWindowStillAnswersAsBefore) {
-  // A window written out of time order (never by the engine; a damaged or hand-made record) is
-  // answered by walking it, as the previous implementation did.
-  std::string bytes;
-  AggSlot total;
-  bytes.clear();
-  auto put = [&](int64_t t, int64_t c) {
-    vm::put_zigzag(bytes, t);
-    vm::put_zigzag(bytes, c);
-    bytes += static_cast<char>(Kind::kInt);
-    vm::put_zigzag(bytes, 0);
-    vm::put_f64(bytes, 0);
-    bytes += static_cast<char>(Kind::kNull);
-    bytes += static_cast<char>(Kind::kNull);
+TEST(aggregates_test, DecodeRefusesHugeCountsBeforeAllocating) {
+  // kMaxWindowEntries entries decode; one more (with the bytes for it) or a count of 2^64 − 1
+  // fail without allocating.
+  auto window = [](uint64_t n, size_t entries) {
+    std::string bytes(1, static_cast<char>(layout_byte(AggFunc::kLast, true)));
+    vm::put_varint(bytes, n);
+    vm::put_zigzag(bytes, kT0);
+    bytes.append(entries - 1, '\x01');  // one ms apart
+    return bytes;
   };
-  put(0, 0);
-  vm::put_zigzag(bytes, INT64_MIN);
-  vm::put_varint(bytes, 3);
-  put(kT0 + 2 * kMin, 1);
-  put(kT0, 2);
-  put(kT0 + kMin, 4);
+  AggState ok;
+  ASSERT_TRUE(decode_all(ok, window(kMaxWindowEntries, kMaxWindowEntries)));
+  EXPECT_EQ(ok.slots(), kMaxWindowEntries);
+  Value last = ok.query(desc(AggFunc::kLast, kDay), kT0 + kMin);
+  ASSERT_EQ(last.kind, Kind::kTime);
+  EXPECT_EQ(last.i, kT0 + static_cast<int64_t>(kMaxWindowEntries) - 1);
+  for (uint64_t n : {uint64_t{kMaxWindowEntries} + 1, uint64_t{UINT64_MAX}}) {
+    AggState s;
+    EXPECT_FALSE(decode_all(s, window(n, kMaxWindowEntries + 1)));
+    EXPECT_EQ(s.heap_bytes(), 0u);
+    EXPECT_EQ(s.slots(), 0u);
+  }
+}
+
+TEST(aggregates_test, DecodeRefusesWindowTimesThatDoNotIncrease) {
+  auto window = [](int64_t first, uint64_t distance) {
+    std::string bytes(1, static_cast<char>(layout_byte(AggFunc::kCount, true)));
+    vm::put_varint(bytes, 2);
+    vm::put_zigzag(bytes, first);
+    vm::put_varint(bytes, 1);
+    vm::put_varint(bytes, distance);
+    vm::put_varint(bytes, 1);
+    return bytes;
+  };
+  AggState ok, same, wraps;
+  EXPECT_TRUE(decode_all(ok, window(INT64_MAX - 5, 5)));
+  EXPECT_FALSE(decode_all(same, window(kT0, 0)));
+  EXPECT_FALSE(decode_all(wraps, window(INT64_MAX - 5, 6)));  // past INT64_MAX: before the first
+}
+
+TEST(aggregates_test, DecodeRefusesValuesThatAreNotNumbers) {
+  auto bytes_of = [](AggFunc f, bool windowed, Kind k) {
+    std::string bytes(1, static_cast<char>(layout_byte(f, windowed)));
+    if (windowed) {
+      vm::put_varint(bytes, 1);
+      vm::put_zigzag(bytes, kT0);
+    }
+    bytes += static_cast<char>(k);
+    if (k == Kind::kBool) bytes += '\x01';
+    return bytes;
+  };
+  for (AggFunc f : {AggFunc::kSum, AggFunc::kMin, AggFunc::kMax})
+    for (bool windowed : {false, true}) {
+      AggState s1, s2;
+      EXPECT_FALSE(decode_all(s1, bytes_of(f, windowed, Kind::kBool)));
+      // An all-time min/max of nothing is null; a sum, or an entry, always holds a number.
+      EXPECT_EQ(decode_all(s2, bytes_of(f, windowed, Kind::kNull)), !windowed && f != AggFunc::kSum);
+    }
+}
+
+TEST(aggregates_test, AnotherAggregateThanTheDecodedOneStartsFresh) {
+  // Cannot come from the engine (the codec matches aggregates by function and window); the state
+  // then serves the asking aggregate from nothing.
+  Feed c{desc(AggFunc::kCount, kDay)};
+  for (int k = 0; k < 5; ++k) c.add(kT0 + k * kMin);
   AggState s;
-  vm::ByteReader r(bytes);
-  ASSERT_TRUE(s.decode(r));
-  vm::AggregateDesc d = desc(AggFunc::kCount, kHour);
-  expect_int(s.query(d, kT0 + 2 * kMin), 7);
-  expect_int(s.query(d, kT0 + kMin + 30 * kSec), 0);  // walks and stops at the first entry after now
+  ASSERT_TRUE(decode_all(s, encoded(c.s)));
+  expect_int(s.query(desc(AggFunc::kSum, kDay), kT0 + kHour), 0);
+  EXPECT_EQ(s.slots(), 0u);
+  Value v = I(7);
+  s.record(desc(AggFunc::kSum, kDay), kT0 + kHour, &v, kT0 + kHour);
+  expect_int(s.query(desc(AggFunc::kSum, kDay), kT0 + kHour), 7);
+  expect_int(s.query(desc(AggFunc::kCount), kT0 + kHour), 0);  // all-time count: fresh again
 }
 
 TEST(aggregates_test, StateIsSmall) {

@@ -131,7 +131,10 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
     return false;
   };
   vm::ByteReader r(g);
-  if (r.byte() != kStateFormat) r.fail();
+  if (uint8_t format = r.byte(); r.ok() && format != kStateFormat)
+    return fail(fmt::format("the state store was written in state format {}; this laudd reads format {} "
+                            "(rebuild it by replaying the input into an empty state: a new --state directory or changelog topic)",
+                            format, kStateFormat));
   // The versions whose instances are still live: the module of the last run, and older ones.
   std::vector<uint64_t> hashes{r.u64()};
   uint64_t older = r.count();

@@ -1,6 +1,7 @@
 // checkpoint_test.cc — the records a checkpoint writes (Engine::collect_state) and reads back
 // (Engine::restore_state): a customer's traits have their own record, written only in a batch
 // where an identify or a `set` changed them, and restored onto the customer's record.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -8,6 +9,7 @@
 
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
+#include "runtime/state/codec.h"
 #include "runtime/state/state_source.h"
 #include "tests/support/modules.h"
 
@@ -146,8 +148,17 @@ TEST_F(CheckpointTest, TraitsWithoutTheirCustomerAreRefused) {
 
 TEST_F(CheckpointTest, MalformedTraitsAreRefused) {
   MemoryState state = identified_c1();
-  state.records["tc1"] = std::string(1, '\x03') + "\x09";  // right format byte, then a bad type
+  state.records["tc1"] = std::string(1, static_cast<char>(kStateFormat)) + "\x09";  // right format byte, then a bad type
   EXPECT_NE(restore_error(state).find("traits record `c1`: malformed traits record"), std::string::npos);
+}
+
+TEST_F(CheckpointTest, StateOfAnotherFormatIsRefusedByName) {
+  MemoryState state = identified_c1();
+  state.records["g"][0] = static_cast<char>(kStateFormat - 1);  // what the previous laudd wrote
+  std::string error = restore_error(state);
+  EXPECT_NE(error.find(fmt::format("state format {}; this laudd reads format {}", kStateFormat - 1, kStateFormat)),
+            std::string::npos)
+      << error;
 }
 
 }  // namespace

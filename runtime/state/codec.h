@@ -18,7 +18,7 @@
 
 namespace laud::runtime {
 
-inline constexpr uint8_t kStateFormat = 3;  // 2: the engine record holds the input's hash; 3: traits apart
+inline constexpr uint8_t kStateFormat = 4;  // 2: the engine record holds the input's hash; 3: traits apart; 4: compact aggregates
 
 void encode_doc(std::string& out, const Doc& d);
 bool decode_doc(vm::ByteReader& r, Doc& d, int depth = 0);
