@@ -314,10 +314,12 @@ bool Daemon::commit() {
     if (!part.touched || !part.engine) continue;
     Position pos;
     pos.input_offset = static_cast<uint64_t>(std::max<int64_t>(part.next, 0));
+    const int32_t partition = p;  // named copies: clang 14 (the fuzz build) cannot capture structured bindings
+    Partition& target = part;
     part.engine->collect_state(pos, [&](std::string_view k, std::string_view v) {
-      producer_.produce_to(cfg_.changelog_topic, p, k, v);
+      producer_.produce_to(cfg_.changelog_topic, partition, k, v);
       ++state_records_;
-      if (part.local) part.txn.emplace_back(k, v);
+      if (target.local) target.txn.emplace_back(k, v);
     });
     if (part.next >= 0) rd_kafka_topic_partition_list_add(offsets, topic_.c_str(), p)->offset = part.next;
   }
