@@ -72,6 +72,7 @@ class AggState {
   vm::Value query(const vm::AggregateDesc& d, int64_t now);
   size_t slots() const;
   size_t heap_bytes() const;  // the ring buffer (memory reports)
+  void prefetch() const;      // the first KB of the ring (before encode(): it is usually cold)
   // Persisted state (runtime/state): the layout and its function's fields. decode() returns false
   // (and leaves a fresh state) on malformed bytes.
   void encode(std::string& out) const;

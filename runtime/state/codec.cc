@@ -120,8 +120,26 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
   return out;
 }
 
+// A customer's parts sit apart on the heap and are mostly cold (an event touches a few of them;
+// a checkpoint comes thousands of events later): asking for all of them first overlaps the misses
+// that encoding would otherwise take one after another (checkpoints ~20% cheaper, bench/README).
+static void prefetch_for_encoding(const Customer& c) {
+  for (const auto& a : c.aggregates) __builtin_prefetch(a.get());
+  for (const auto& i : c.instances) __builtin_prefetch(i.get());
+  __builtin_prefetch(c.dedup.hashes().data());
+  __builtin_prefetch(c.sent.data());
+  __builtin_prefetch(c.goals.data());
+  for (const auto& a : c.aggregates)
+    if (a) a->prefetch();
+  for (const auto& i : c.instances) {
+    __builtin_prefetch(i->vm.locals.data());
+    __builtin_prefetch(i->trigger.get());
+  }
+}
+
 void encode_customer_to(std::string& out, const Customer& c, const CodecContext& cx) {
   thread_local std::string instance;  // an instance's VM state, before its length prefix
+  prefetch_for_encoding(c);
   out += static_cast<char>(kStateFormat);
   put_bytes(out, c.id);
   put_varint(out, c.order);
