@@ -228,6 +228,30 @@ TEST(Json, StringEscaping) {
   EXPECT_EQ(json_string("\xEF\xBF\xBF\xF4\x8F\xBF\xBF"), "\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\"");  // U+FFFF, U+10FFFF
 }
 
+// Every byte value, and multi-byte characters whole and cut short, at every position of a longer
+// string come out as they do alone (what the tests above check), surrounded by plain text.
+TEST(Json, LongStringsEscapeEveryByteWhereverItIs) {
+  auto inner = [](std::string_view piece) {
+    std::string j = json_string(piece);
+    return j.substr(1, j.size() - 2);
+  };
+  for (int b = 0; b < 256; ++b) {
+    const std::string byte(1, static_cast<char>(b));
+    for (size_t at = 0; at < 24; ++at) {
+      std::string s(24, 'a');
+      s[at] = static_cast<char>(b);
+      ASSERT_EQ(json_string(s), "\"" + std::string(at, 'a') + inner(byte) + std::string(23 - at, 'a') + "\"")
+          << "byte " << b << " at " << at;
+    }
+  }
+  for (std::string_view ch : {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xE2\x82", "\xF0\x9F\x98"}) {
+    for (size_t at = 0; at < 20; ++at) {
+      std::string s = std::string(at, 'x') + std::string(ch) + std::string(20, 'y') + "\"";
+      ASSERT_EQ(json_string(s), "\"" + std::string(at, 'x') + inner(ch) + std::string(20, 'y') + "\\\"\"") << at;
+    }
+  }
+}
+
 TEST(Json, IllFormedUtf8BecomesReplacementCharacters) {
   const std::string R = "\xEF\xBF\xBD";  // U+FFFD
   EXPECT_EQ(json_string("\xFF"), "\"" + R + "\"");
