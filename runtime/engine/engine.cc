@@ -167,6 +167,14 @@ void Engine::fire_timers_through(int64_t t) {
   while (!timers_.empty() && timers_.top().due <= t) {
     Timer tm = timers_.top();
     timers_.pop();
+    // The next timer is known now: fetch its slot, and the instance and customer the slot points
+    // at (from the previous iteration's fetch), while this one runs.
+    if (!timers_.empty() && !timers_.top().is_schedule()) {
+      const TimerSlot& next = timer_slots_[timers_.top().token];
+      __builtin_prefetch(&next);
+      __builtin_prefetch(next.instance);
+      __builtin_prefetch(next.customer);
+    }
     advance_to(tm.due);
     if (tm.is_schedule()) {
       fire_schedule(tm);
