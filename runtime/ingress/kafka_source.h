@@ -64,6 +64,7 @@ class KafkaSource {
   rd_kafka_t* handle() { return rk_; }
 
  private:
+  static bool drop_partition_eof();
   static void on_rebalance(rd_kafka_t* rk, int err, rd_kafka_topic_partition_list_t* parts, void* opaque);
   rd_kafka_t* rk_ = nullptr;
   void* current_ = nullptr;  // the rd_kafka_message_t of the last kMessage
