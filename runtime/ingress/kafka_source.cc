@@ -32,6 +32,7 @@ bool KafkaSource::open(const std::string& bootstrap, const std::string& group, c
                        const std::vector<std::pair<std::string, std::string>>& properties, bool stop_at_end,
                        int wait_ms, std::function<void()> before_revoke, std::string* error) {
   stop_at_end_ = stop_at_end;
+  opened_at_ = std::chrono::steady_clock::now();
   before_revoke_ = std::move(before_revoke);
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -160,6 +161,15 @@ KafkaSource::Poll KafkaSource::poll(int timeout_ms, KafkaMessage& m, std::string
       bool all = stop_at_end_;
       for (const auto& [tp, at_end] : assigned_) all = all && at_end;
       if (all) result = Poll::kEnd;
+    } else if (msg->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+               std::chrono::steady_clock::now() - opened_at_ < kUnknownTopicGrace) {
+      // A topic created just before (a script, a test) may not be in a fresh broker's metadata
+      // yet, and the consumer would not look again for minutes: ask for the metadata now.
+      fmt::print(stderr, "laudd: warning: Kafka consumer: {}; looking again (for up to {} s after start)\n",
+                 rd_kafka_message_errstr(msg), std::chrono::duration_cast<std::chrono::seconds>(kUnknownTopicGrace).count());
+      const rd_kafka_metadata_t* md = nullptr;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      if (rd_kafka_metadata(rk_, 1, nullptr, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_metadata_destroy(md);
     } else if (msg->err == RD_KAFKA_RESP_ERR__FATAL || msg->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
                msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {

@@ -5,6 +5,7 @@
 // until their state is restored).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -64,10 +65,13 @@ class KafkaSource {
   rd_kafka_t* handle() { return rk_; }
 
  private:
+  // An unknown input topic is an error (a typo in the config) once this long has passed since open().
+  static constexpr std::chrono::seconds kUnknownTopicGrace{15};
   static bool drop_partition_eof();
   static void on_rebalance(rd_kafka_t* rk, int err, rd_kafka_topic_partition_list_t* parts, void* opaque);
   rd_kafka_t* rk_ = nullptr;
   void* current_ = nullptr;  // the rd_kafka_message_t of the last kMessage
+  std::chrono::steady_clock::time_point opened_at_;
   bool stop_at_end_ = false;
   std::function<void()> before_revoke_;
   bool pause_on_assign_ = false;
