@@ -167,8 +167,8 @@ void Engine::fire_timers_through(int64_t t) {
   while (!timers_.empty() && timers_.top().due <= t) {
     Timer tm = timers_.top();
     timers_.pop();
-    // The next timer is known now: fetch its slot, and the instance and customer the slot points
-    // at (from the previous iteration's fetch), while this one runs.
+    // The next timer is known now: its instance and customer load while this one runs (reading
+    // the slot for their addresses may wait; the two misses behind it overlap with the work).
     if (!timers_.empty() && !timers_.top().is_schedule()) {
       const TimerSlot& next = timer_slots_[timers_.top().token];
       __builtin_prefetch(&next);
