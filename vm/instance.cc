@@ -58,7 +58,15 @@ class ScratchMemory {
 // block is added only if the two passes ever disagreed).
 class InstanceStore {
  public:
-  InstanceStore(InstanceState& st, size_t size) : st_(st) { add_block(size); }
+  // `reuse`: the state's one block (of frozen_bytes_ >= size bytes) holds nothing any more.
+  InstanceStore(InstanceState& st, size_t size, bool reuse) : st_(st) {
+    if (!reuse) {
+      add_block(size);
+      return;
+    }
+    base_ = st_.blocks_.front().get();
+    size_ = st_.frozen_bytes_;
+  }
   void* allocate(size_t n) {
     n = rounded(n);
     if (used_ + n > size_) add_block(std::max<size_t>(n, 256));
@@ -165,7 +173,9 @@ class Freezer {
 }  // namespace
 
 // Freezing is two copies: into the scratch arena (measuring), then into one block of exactly
-// that size. The storage from before is dropped between the two: values no longer point into it.
+// that size. Between the two no value points into the storage from before: it is reused when the
+// values fit and fill at least half of it (a resume that keeps the same locals, a pooled
+// instance's next start), else freed.
 void InstanceState::freeze(Host& host) {
   Arena& scratch = scratch_arena();
   scratch.reset();
@@ -178,10 +188,21 @@ void InstanceState::freeze(Host& host) {
   settle(measured.needed());
 }
 
+void InstanceState::clear_for_reuse() {
+  wait = WaitState{};
+  pending_with.clear();
+  pending_occurrence = 0;
+  deferred_event = Value();
+  error.clear();
+}
+
 void InstanceState::settle(size_t needed) {
-  blocks_.clear();
-  frozen_bytes_ = 0;
-  InstanceStore store(*this, needed);
+  const bool reuse = blocks_.size() == 1 && needed <= frozen_bytes_ && needed * 2 >= frozen_bytes_;
+  if (!reuse) {
+    blocks_.clear();
+    frozen_bytes_ = 0;
+  }
+  InstanceStore store(*this, needed, reuse);
   Freezer<InstanceStore> fz(store, nullptr);
   for (Value& v : locals) v = fz.copy(v);
   for (Value& v : pending_with) v = fz.copy(v);

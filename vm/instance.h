@@ -63,6 +63,9 @@ struct InstanceState {
   // owned by this state (host objects via Host::object_entries), dropping storage no longer used.
   void freeze(Host& host);
 
+  // Ready for another start (Resume::kStart sets pc, wait, locals and send counts): drops the
+  // pending send, the deferred event and the error, keeps the vectors' and the block's storage.
+  void clear_for_reuse();
   // Compact bytes (varints, length-prefixed strings) and back. decode() never trusts a length and
   // returns false on any malformed input.
   std::string encode() const;

@@ -44,6 +44,60 @@ TEST_F(InstanceTest, FreezeCopiesStringsListsAndObjects) {
   EXPECT_EQ(json_of(st.locals[1]), R"(["a","b"])");
 }
 
+// A second freeze copies the values out of the first one's block before refilling it (the block
+// is reused when the new values fill at least half of it, else replaced): every value must read
+// the same after each of a series of freezes that grow, keep and shrink what is held.
+TEST_F(InstanceTest, RefreezingReusesOrReplacesTheBlockAndKeepsEveryValue) {
+  host.set_customer("c-1", R"({"address":{"city":"a city name long enough for the heap","zip":75001}})");
+  InstanceState st;
+  st.locals = {Value::string("first, and long enough to matter"),
+               host.field(host.customer(), "address", kDynamicKey, arena), Value::integer(1)};
+  st.freeze(host);
+  const size_t first_block = st.frozen_bytes();
+  ASSERT_GT(first_block, 0u);
+  st.freeze(host);  // the same values: the same size, so the block is reused
+  EXPECT_EQ(st.frozen_bytes(), first_block);
+  EXPECT_EQ(st.locals[0].str(), "first, and long enough to matter");
+  EXPECT_EQ(snapshot_field(st.locals[1], "city").str(), "a city name long enough for the heap");
+  st.locals[0] = Value::string("x");  // a little less: still fits, still reused
+  st.freeze(host);
+  EXPECT_EQ(st.frozen_bytes(), first_block);
+  EXPECT_EQ(st.locals[0].str(), "x");
+  EXPECT_EQ(snapshot_field(st.locals[1], "zip").i, 75001);
+  st.locals[1] = Value();  // far less: a block of the new size
+  st.freeze(host);
+  EXPECT_LT(st.frozen_bytes(), first_block / 2 + 1);
+  EXPECT_EQ(st.locals[0].str(), "x");
+  std::string longer(500, 'y');
+  st.locals[2] = Value::string(longer);  // more: a new, larger block
+  st.freeze(host);
+  EXPECT_GT(st.frozen_bytes(), first_block);
+  EXPECT_EQ(st.locals[0].str(), "x");
+  EXPECT_EQ(st.locals[2].str(), longer);
+  st.locals = {Value::integer(3)};  // nothing to hold: no block
+  st.freeze(host);
+  EXPECT_EQ(st.frozen_bytes(), 0u);
+  InstanceState back;
+  ASSERT_TRUE(InstanceState::decode(st.encode(), back));
+  EXPECT_EQ(back.locals[0].i, 3);
+}
+
+TEST_F(InstanceTest, ClearForReuseDropsThePendingSendAndTheError) {
+  InstanceState st;
+  st.wait = {WaitKind::kDeferredSend, 5, 1};
+  st.pending_with = {Value::string("to")};
+  st.pending_occurrence = 4;
+  st.deferred_event = Value::integer(1);
+  st.error = "boom";
+  st.freeze(host);
+  st.clear_for_reuse();
+  EXPECT_EQ(st.wait.kind, WaitKind::kNone);
+  EXPECT_TRUE(st.pending_with.empty());
+  EXPECT_EQ(st.pending_occurrence, 0u);
+  EXPECT_TRUE(st.deferred_event.is_null());
+  EXPECT_TRUE(st.error.empty());
+}
+
 TEST_F(InstanceTest, EncodeDecodeRoundTrip) {
   host.set_customer("c-1", R"({"o":{"k":[1,{"deep":"x"}]}})");
   InstanceState st;

@@ -215,6 +215,54 @@ TEST(profile_test, FillFromJsonReusesNodesAndDropsWhatIsGone) {
   EXPECT_EQ(json(d.clone()), R"([1.5,2,"s"])");
 }
 
+// Array items dropped by one refill are taken by the next array that grows, anywhere, with
+// whatever they held: every shape change must come out as a fresh parse would.
+TEST(profile_test, FillFromJsonReusesArrayItemsWithoutStaleContents) {
+  simdjson::dom::parser p;
+  Doc d;
+  const char* texts[] = {
+      R"({"p":[{"a":1,"b":"a string too long for the small buffer"},[1,2,3],"x",true]})",
+      R"({"p":["y"],"q":[]})",
+      R"({"q":[5,{"c":3},null,[{"d":[]}]],"p":{"e":1.5}})",
+      R"({"p":[[],{},"",0],"q":[{"a":{"b":{"c":[1]}}}]})",
+      R"([{"k":[1]},{"k":[2,3]},{"k":[]}])",
+      R"({"p":[false,{"z":"zz"}]})",
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (const char* t : texts) {
+      fill_doc_from_json(d, p.parse(std::string_view(t)));
+      Doc fresh = doc_from_json(p.parse(std::string_view(t)));
+      EXPECT_EQ(json(d), json(fresh)) << t;
+      EXPECT_EQ(json(d.clone()), json(fresh)) << t;
+    }
+  }
+}
+
+TEST(profile_test, AssignDocGrowsAndShrinksArraysLikeACopy) {
+  Doc to = parse(R"({"tags":["a","b","c"],"n":{"x":[1,[2]]}})");
+  for (const char* t : {R"({"tags":["one"]})", R"({"tags":[{"o":1},"two",["three"]],"n":1})",
+                        R"([1,2])", R"({"tags":[]})"}) {
+    Doc from = parse(t);
+    assign_doc(to, from);
+    EXPECT_EQ(json(to), json(from)) << t;
+  }
+}
+
+TEST(profile_test, AssignMembersCopiesTheNamedOnesInKeyOrder) {
+  Doc from = parse(R"({"plan":"pro","amount":12.5,"items":[{"sku":"a"}],"other":1})");
+  Doc to = parse(R"({"stale":"a string too long for the small buffer","plan":"free"})");
+  std::vector<std::string> keys = {"items", "missing", "plan", "items"};
+  assign_members(to, from, keys);
+  EXPECT_EQ(json(to), R"({"items":[{"sku":"a"}],"plan":"pro"})");
+  from.find("items")->items[0].find("sku")->s = "changed";  // a copy, not an alias
+  EXPECT_EQ(json(to), R"({"items":[{"sku":"a"}],"plan":"pro"})");
+  Doc scalar = I(3);
+  assign_members(scalar, from, std::vector<std::string>{"amount"});
+  EXPECT_EQ(json(scalar), R"({"amount":12.5})");
+  assign_members(scalar, from, std::vector<std::string>{});
+  EXPECT_EQ(json(scalar), "{}");
+}
+
 TEST(profile_test, SetKeepsReplacedSubtreesAlive) {
   Graveyard g;
   Doc traits = parse(R"({"address":{"city":"a city name that is long enough for the heap"}})");

@@ -86,6 +86,25 @@ std::unique_ptr<Doc> take_node() {
   return p;
 }
 
+// Array items let go by a refill, kept the same way (moved: their own storage comes along).
+constexpr size_t kSpareItems = 256;
+thread_local std::vector<Doc> t_spare_items;
+
+// Appends an item to `d`'s array: a spare one (stale contents, to be refilled) when there is one.
+Doc& add_item(Doc& d) {
+  if (t_spare_items.empty()) return d.items.emplace_back();
+  d.items.push_back(std::move(t_spare_items.back()));
+  t_spare_items.pop_back();
+  return d.items.back();
+}
+
+// Keeps the first `n` items of `d`, handing the others to the spares.
+void truncate_items(Doc& d, size_t n) {
+  for (size_t k = n; k < d.items.size() && t_spare_items.size() < kSpareItems; ++k)
+    t_spare_items.push_back(std::move(d.items[k]));
+  d.items.resize(n);
+}
+
 // Keeps the first `n` members of `d`, handing the other nodes to the spares.
 void truncate_members(Doc& d, size_t n) {
   for (size_t k = n; k < d.members.size() && t_spare_nodes.size() < kSpareNodes; ++k)
@@ -97,7 +116,7 @@ void truncate_members(Doc& d, size_t n) {
 // that clone(), heap_bytes() and the codec never see stale ones.
 void retype(Doc& d, Doc::Type t) {
   if (d.type == t) return;
-  if (d.type == Doc::Type::kArray) d.items.clear();
+  if (d.type == Doc::Type::kArray) truncate_items(d, 0);
   if (d.type == Doc::Type::kString) d.s.clear();
   Doc::Type was = d.type;
   d.type = t;
@@ -149,10 +168,10 @@ void fill_doc_from_json(Doc& d, simdjson::dom::element e) {
       simdjson::dom::array a = e.get_array();
       size_t n = 0;
       for (simdjson::dom::element x : a) {
-        if (n == d.items.size()) d.items.emplace_back();
+        if (n == d.items.size()) add_item(d);
         fill_doc_from_json(d.items[n++], x);
       }
-      d.items.resize(n);
+      truncate_items(d, n);
       break;
     }
     case element_type::OBJECT: {
@@ -181,7 +200,8 @@ void assign_doc(Doc& to, const Doc& from) {
   switch (from.type) {
     case Doc::Type::kString: to.s.assign(from.s); break;
     case Doc::Type::kArray:
-      to.items.resize(from.items.size());
+      while (to.items.size() < from.items.size()) add_item(to);
+      truncate_items(to, from.items.size());
       for (size_t k = 0; k < from.items.size(); ++k) assign_doc(to.items[k], from.items[k]);
       break;
     case Doc::Type::kObject:
@@ -191,6 +211,16 @@ void assign_doc(Doc& to, const Doc& from) {
       break;
     default: break;
   }
+}
+
+void assign_members(Doc& to, const Doc& from, std::span<const std::string> keys) {
+  retype(to, Doc::Type::kObject);
+  size_t n = 0;
+  for (const std::string& key : keys) {
+    const Doc* value = from.find(key);
+    if (value && !find_first(to, n, key)) assign_doc(member_slot(to, n++, key), *value);
+  }
+  truncate_members(to, n);
 }
 
 void append_doc_json(std::string& out, const Doc& d) {

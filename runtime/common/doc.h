@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,10 @@ void fill_doc_from_json(Doc& to, simdjson::dom::element e);
 // Makes `to` a deep copy of `from`, reusing `to`'s storage. Only where no VM value can point
 // into `to` (e.g. merging identify traits, which happens before any code of the event runs).
 void assign_doc(Doc& to, const Doc& from);
+
+// Makes `to` an object holding copies of the members of `from` named in `keys` (in that order,
+// those present, each once), reusing `to`'s storage as assign_doc does, under the same condition.
+void assign_members(Doc& to, const Doc& from, std::span<const std::string> keys);
 
 // Compact JSON text of a Doc (for persisted state and debugging).
 void append_doc_json(std::string& out, const Doc& d);

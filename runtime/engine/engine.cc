@@ -506,18 +506,14 @@ std::string key_text(const vm::Value& v) {
 }
 
 void copy_trigger(const EventRoot& from, const vm::JourneyDesc& j, EventRoot& to) {
-  to.name = from.name;
+  to.name.assign(from.name);
   to.time = from.time;
   to.has_id = from.has_id;
-  to.id = from.id;
-  to.props = Doc::object();
-  bool all = !j.trigger_fields.empty() && j.trigger_fields[0] == "*";
-  if (all) {
-    to.props = from.props.clone();
-    return;
-  }
-  for (const std::string& f : j.trigger_fields)
-    if (const Doc* d = from.props.find(f)) to.props.put(f, d->clone());
+  to.id.assign(from.id);
+  if (!j.trigger_fields.empty() && j.trigger_fields[0] == "*")
+    assign_doc(to.props, from.props);
+  else
+    assign_members(to.props, from.props, j.trigger_fields);
 }
 
 }  // namespace
@@ -563,7 +559,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   rec.last = now_;
   ++js.entered;
 
-  auto inst = std::make_unique<Instance>();
+  std::unique_ptr<Instance> inst = new_instance();
   inst->seq = ++instance_seq_;
   inst->version = current_;
   inst->journey = journey;
@@ -573,8 +569,10 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   inst->entry = rec.count;
   inst->entered_at = now_;
   if (trigger && !j.trigger_fields.empty()) {  // only what the body, exit rules and goals read is kept
-    inst->trigger = std::make_unique<EventRoot>();
+    if (!inst->trigger) inst->trigger = std::make_unique<EventRoot>();
     copy_trigger(*trigger, j, *inst->trigger);
+  } else {
+    inst->trigger.reset();
   }
   inst->vm.journey = journey;
   if (!j.goals.empty()) {
@@ -626,7 +624,17 @@ void Engine::end_instance(Customer& c, Instance& inst) {
   if (it == c.instances.end()) return;
   drop_timer(inst);
   --inst.version->live;
+  std::unique_ptr<Instance> done = std::move(*it);
   c.instances.erase(it);
+  if (spare_instances_.size() < kSpareInstances) spare_instances_.push_back(std::move(done));
+}
+
+std::unique_ptr<Instance> Engine::new_instance() {
+  if (spare_instances_.empty()) return std::make_unique<Instance>();
+  std::unique_ptr<Instance> inst = std::move(spare_instances_.back());
+  spare_instances_.pop_back();
+  inst->vm.clear_for_reuse();
+  return inst;
 }
 
 }  // namespace laud::runtime

@@ -178,7 +178,8 @@ class Engine {
   bool membership(Customer& c, uint32_t k);  // of enter segment k
 
   void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
-  void end_instance(Customer& c, Instance& inst);
+  void end_instance(Customer& c, Instance& inst);  // the instance goes to spare_instances_
+  std::unique_ptr<Instance> new_instance();         // a spare one when there is one
   bool predicate(uint32_t fn);  // a function of the context's version
   ModuleVersion& version() { return ctx_.version ? *ctx_.version : *current_; }
   // Module versions (runtime/state/checkpoint.cc): an older module read back from the store, its
@@ -237,6 +238,10 @@ class Engine {
   int64_t clock_ = INT64_MIN;  // largest accepted event time
   int64_t now_ = INT64_MIN;
   uint64_t instance_seq_ = 0;
+  // Ended instances with their storage (VM locals and frozen block, trigger), taken by the next
+  // entries: an entry then allocates nothing of its own. Bounded; the fields are set by try_enter.
+  static constexpr size_t kSpareInstances = 256;
+  std::vector<std::unique_ptr<Instance>> spare_instances_;
   std::vector<TimerSlot> timer_slots_;
   uint32_t free_slot_ = UINT32_MAX;  // a free list through TimerSlot::next_free
   size_t stale_timers_ = 0;  // heap entries whose instance moved on

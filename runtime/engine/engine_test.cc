@@ -1274,6 +1274,67 @@ journey j {
       << r.lines[0];
 }
 
+// An ended instance's storage is taken by the next entry (Engine::new_instance): nothing of
+// the first may show in the second — its trigger, its locals, its key.
+TEST(engine_test, AnInstanceTakingAnEndedOnesStorageStartsClean) {
+  Mod m = build(R"(
+journey keeps {
+  on order
+  key trigger.order_id
+  let note = trigger.note
+  a: send push "kept" with { id: trigger.order_id, note: note }
+}
+journey plain {
+  on ping
+  let late = customer.plan
+  wait 1h
+  b: send push "plain" with { late: late, key_is: "none" }
+}
+)");
+  StringSink dispatches, rejects;
+  EngineOptions o;
+  o.until = T("2026-12-01T12:00:00Z");
+  Engine engine(m, dispatches, &rejects, o);
+  uint64_t n = 0;
+  for (const std::string& line :
+       {track("c1", "order", "2026-12-01T10:00:00Z", R"({"order_id":"o-1","note":"a note long enough for a heap buffer"})"),
+        track("c1", "ping", "2026-12-01T10:01:00Z")})
+    engine.process_line(line, ++n);
+  // `plain` waits on the instance `keeps` ended with; it keeps no trigger.
+  MemoryReport mr = engine.memory_report();
+  auto part = [&](std::string_view name) {
+    for (const auto& p : mr.parts)
+      if (p.name == name) return p.bytes;
+    return size_t{999999};
+  };
+  EXPECT_EQ(part("kept triggers"), 0u);
+  engine.finish();
+  std::istringstream in(dispatches.text);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 2u) << dispatches.text;
+  EXPECT_NE(lines[0].find(R"("vars":{"id":"o-1","note":"a note long enough for a heap buffer"})"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"("vars":{"late":null,"key_is":"none"})"), std::string::npos) << lines[1];
+  // The same input twice through one engine: the second customer's instances all come from spares.
+  StringSink d2, r2;
+  Engine again(m, d2, &r2, o);
+  n = 0;
+  for (const char* user : {"c1", "c2"})
+    for (const std::string& line :
+         {track(user, "order", "2026-12-01T10:00:00Z", R"({"order_id":"o-1","note":"a note long enough for a heap buffer"})"),
+          track(user, "ping", "2026-12-01T10:01:00Z")})
+      again.process_line(line, ++n);
+  again.finish();
+  auto count = [&](std::string_view what) {
+    size_t k = 0;
+    for (size_t at = d2.text.find(what); at != std::string::npos; at = d2.text.find(what, at + 1)) ++k;
+    return k;
+  };
+  EXPECT_EQ(count(R"("vars":{"late":null,"key_is":"none"})"), 2u) << d2.text;
+  EXPECT_EQ(count(R"("vars":{"id":"o-1","note":"a note long enough for a heap buffer"})"), 2u) << d2.text;
+  EXPECT_EQ(std::count(d2.text.begin(), d2.text.end(), '\n'), 4);
+}
+
 TEST(engine_test, SetOfAKeyWithADot) {
   Mod m = build(R"(
 journey j {
