@@ -27,7 +27,8 @@ namespace {
 
 using namespace laud;
 
-// Lines between two checkpoints of a --state run (each one fsyncs the outputs and the store).
+// Lines between two checkpoints of a --state run (each one fsyncs the outputs and the store; the
+// store's synced write of one runs while the next lines are processed).
 constexpr uint64_t kCheckpointLines = 10'000;
 
 struct RunArgs {
@@ -120,11 +121,13 @@ int run(const RunArgs& a) {
                               consumed_lines, a.state));
   }
 
-  auto checkpoint = [&]() -> bool {
+  // `background`: the store's write goes on while the next lines are processed. A crash before it
+  // ends leaves the checkpoint before, whose output positions the restart cuts the outputs back to.
+  auto checkpoint = [&](bool background = false) -> bool {
     if (!out.flush() || (rejects && !rejects->flush())) return false;
     if (!store) return true;
     runtime::Position p{consumed, consumed_lines, consumed_hash, out.position(), rejects ? rejects->position() : -1};
-    return engine.checkpoint(*store, p, &error);
+    return engine.checkpoint(*store, p, &error, background);
   };
   // While the input is idle (a pipe that has nothing yet): outputs and state are made durable, so
   // what was processed is visible downstream; with --clock wall, due timers fire meanwhile.
@@ -156,7 +159,7 @@ int run(const RunArgs& a) {
     consume(line);
     if (store && ++since_checkpoint == kCheckpointLines) {
       since_checkpoint = 0;
-      if (!checkpoint()) return fail("checkpoint: " + error);
+      if (!checkpoint(true)) return fail("checkpoint: " + error);
     }
   }
   if (idle_failed) return fail("checkpoint: " + error);

@@ -86,9 +86,11 @@ class Engine {
   // Durable state (runtime/state/checkpoint.cc). restore() loads a store written by an earlier
   // run of the same module (false with a message otherwise; a fresh store leaves `pos` zero and
   // `fresh` true); checkpoint() writes every customer changed since the last one and the engine
-  // record, atomically.
+  // record, atomically; with `background`, only the batch is built here and the synced write runs
+  // on the store's thread (StateStore::write_async): durable once StateStore::wait() or the next
+  // checkpoint returns true.
   bool restore(StateStore& store, Position& pos, bool& fresh, std::string* error);
-  bool checkpoint(StateStore& store, const Position& pos, std::string* error);
+  bool checkpoint(StateStore& store, const Position& pos, std::string* error, bool background = false);
   // The same records as key/value pairs (Kafka changelog, runtime/state/checkpoint.cc): appends
   // every customer changed since the last call (clearing the dirty list), the module once, and the
   // engine record with `pos`; restore_state() reads them back as restore() does from a store.

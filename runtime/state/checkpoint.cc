@@ -34,8 +34,9 @@ void put_schedule(std::string& g, const vm::JourneyDesc& j, uint32_t trigger) {
 }
 }  // namespace
 
-bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* error) {
-  return store.write([&](const StatePut& put) { collect_state(pos, put); }, error);
+bool Engine::checkpoint(StateStore& store, const Position& pos, std::string* error, bool background) {
+  auto fill = [&](const StatePut& put) { collect_state(pos, put); };
+  return background ? store.write_async(fill, error) : store.write(fill, error);
 }
 
 void Engine::collect_state(const Position& pos, StatePuts& puts) {

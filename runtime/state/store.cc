@@ -9,7 +9,9 @@
 namespace laud::runtime {
 
 StateStore::StateStore() = default;
-StateStore::~StateStore() = default;
+StateStore::~StateStore() {
+  if (in_flight_.valid()) in_flight_.wait();  // before the database closes
+}
 
 bool StateStore::open(const std::string& dir, std::string* error) {
   rocksdb::Options options;
@@ -65,19 +67,47 @@ bool StateStore::write(const std::vector<std::pair<std::string, std::string>>& p
       error);
 }
 
-bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::string* error) {
-  rocksdb::WriteBatch batch;
+namespace {
+
+void fill_batch(rocksdb::WriteBatch& batch, const std::function<void(const StatePut&)>& fill) {
   fill([&](std::string_view k, std::string_view v) {
     batch.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice(v.data(), v.size()));
   });
+}
+
+// The synced write of a batch; "" or the error.
+std::string write_synced(rocksdb::DB& db, rocksdb::WriteBatch& batch) {
   rocksdb::WriteOptions options;
   options.sync = true;
-  rocksdb::Status s = db_->Write(options, &batch);
-  if (!s.ok()) {
-    if (error) *error = s.ToString();
-    return false;
-  }
+  rocksdb::Status s = db.Write(options, &batch);
+  return s.ok() ? std::string() : s.ToString();
+}
+
+}  // namespace
+
+bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::string* error) {
+  if (!wait(error)) return false;
+  rocksdb::WriteBatch batch;
+  fill_batch(batch, fill);
+  std::string failed = write_synced(*db_, batch);
+  if (!failed.empty() && error) *error = failed;
+  return failed.empty();
+}
+
+bool StateStore::write_async(const std::function<void(const StatePut&)>& fill, std::string* error) {
+  if (!wait(error)) return false;
+  auto batch = std::make_unique<rocksdb::WriteBatch>();
+  fill_batch(*batch, fill);
+  in_flight_ = std::async(std::launch::async,
+                          [db = db_.get(), b = std::move(batch)]() { return write_synced(*db, *b); });
   return true;
+}
+
+bool StateStore::wait(std::string* error) {
+  if (!in_flight_.valid()) return true;
+  std::string failed = in_flight_.get();  // get() leaves the future empty
+  if (!failed.empty() && error) *error = failed;
+  return failed.empty();
 }
 
 }  // namespace laud::runtime

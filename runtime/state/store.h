@@ -1,9 +1,11 @@
 // store.h — the durable state store of `laudd run --state DIR`: RocksDB, one key per customer
 // (`c` + id) and one for the engine (`g`). Every checkpoint is one synced WriteBatch, so after a
-// crash the store holds exactly the last checkpoint: never half of one.
+// crash the store holds exactly the last checkpoint: never half of one. A batch can be written on
+// a thread of its own while the caller goes on (write_async), one at a time.
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,9 +35,17 @@ class StateStore {
   // The same for the records `fill` hands to the put function it is given (copied into the batch
   // as they come: the caller may reuse its buffers).
   bool write(const std::function<void(const StatePut&)>& fill, std::string* error);
+  // The same, but only the batch is built here (the records are copied: the caller may change
+  // what they came from once this returns); the synced write runs on a thread of its own. First
+  // waits for the write before: false with that write's error when it failed (this batch is then
+  // not written). The store holds the batch once wait() or the next write returns true.
+  bool write_async(const std::function<void(const StatePut&)>& fill, std::string* error);
+  // Waits for the write in flight, if any: false with its error when it failed.
+  bool wait(std::string* error);
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
+  std::future<std::string> in_flight_;  // the error of the write in flight ("" when it succeeds)
 };
 
 }  // namespace laud::runtime
