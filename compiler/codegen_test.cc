@@ -421,7 +421,7 @@ class Run : public ::testing::Test {
     state_ = vm::InstanceState{};
     state_.journey = 0;
     last_ = interp_->run(state_, vm::Resume{}, *host_);
-    EXPECT_NE(last_.stop, vm::Stop::kError) << state_.error;
+    EXPECT_NE(last_.stop, vm::Stop::kError) << interp_->last_error();
     return vars();
   }
 

@@ -193,7 +193,6 @@ void InstanceState::clear_for_reuse() {
   pending_with.clear();
   pending_occurrence = 0;
   deferred_event = Value();
-  error.clear();
 }
 
 void InstanceState::settle(size_t needed) {

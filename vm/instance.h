@@ -25,8 +25,10 @@ enum class WaitKind : uint8_t {
 
 struct WaitState {
   WaitKind kind = WaitKind::kNone;
-  int64_t until = 0;      // ms since the epoch
   uint32_t desc = 0xFFFFFFFF;
+  int64_t until = 0;      // ms since the epoch
+  WaitState() = default;
+  WaitState(WaitKind k, int64_t u, uint32_t d) : kind(k), desc(d), until(u) {}  // 16 bytes in this order
 };
 
 // Objects kept across a wait are snapshots owned by the instance: a Value of kind kObject whose
@@ -51,7 +53,6 @@ struct InstanceState {
   // kDeferredSend: the current event when the send was deferred, so that `event` after the send
   // (still valid at compile time: no wait in between) reads the same event when the instance goes on.
   Value deferred_event;
-  std::string error;                  // Stop::kError: what went wrong
 
   InstanceState() = default;
   InstanceState(const InstanceState&) = delete;
@@ -64,7 +65,7 @@ struct InstanceState {
   void freeze(Host& host);
 
   // Ready for another start (Resume::kStart sets pc, wait, locals and send counts): drops the
-  // pending send, the deferred event and the error, keeps the vectors' and the block's storage.
+  // pending send and the deferred event, keeps the vectors' and the block's storage.
   void clear_for_reuse();
   // Compact bytes (varints, length-prefixed strings) and back. decode() never trusts a length and
   // returns false on any malformed input.

@@ -82,20 +82,18 @@ TEST_F(InstanceTest, RefreezingReusesOrReplacesTheBlockAndKeepsEveryValue) {
   EXPECT_EQ(back.locals[0].i, 3);
 }
 
-TEST_F(InstanceTest, ClearForReuseDropsThePendingSendAndTheError) {
+TEST_F(InstanceTest, ClearForReuseDropsThePendingSend) {
   InstanceState st;
   st.wait = {WaitKind::kDeferredSend, 5, 1};
   st.pending_with = {Value::string("to")};
   st.pending_occurrence = 4;
   st.deferred_event = Value::integer(1);
-  st.error = "boom";
   st.freeze(host);
   st.clear_for_reuse();
   EXPECT_EQ(st.wait.kind, WaitKind::kNone);
   EXPECT_TRUE(st.pending_with.empty());
   EXPECT_EQ(st.pending_occurrence, 0u);
   EXPECT_TRUE(st.deferred_event.is_null());
-  EXPECT_TRUE(st.error.empty());
 }
 
 TEST_F(InstanceTest, EncodeDecodeRoundTrip) {

@@ -181,7 +181,7 @@ bool Interpreter::branch_matches(const InstanceState& state, uint32_t branch, Ho
 RunResult Interpreter::run(InstanceState& state, const Resume& resume, Host& host) {
   RunResult result;
   if (state.journey >= module_.journeys.size()) {
-    state.error = "unknown journey";
+    last_error_ = "unknown journey";
     result.stop = Stop::kError;
     return result;
   }
@@ -194,14 +194,13 @@ RunResult Interpreter::run(InstanceState& state, const Resume& resume, Host& hos
   size_t saved_top = stack_top_;
   f.regs = push_registers(body.num_registers);
   if (!f.regs) {
-    state.error = "register stack exhausted";
+    last_error_ = "register stack exhausted";
     result.stop = Stop::kError;
     return result;
   }
   if (!start_or_resume(f, resume, host)) {
     stack_top_ = saved_top;
     result.stop = Stop::kError;
-    state.error = last_error_;
     return result;
   }
   ++depth_;
@@ -220,7 +219,6 @@ RunResult Interpreter::run(InstanceState& state, const Resume& resume, Host& hos
     case Exec::kRunaway: result.stop = Stop::kRunaway; break;
     default:
       result.stop = Stop::kError;
-      state.error = last_error_;
       break;
   }
   if (result.stop != Stop::kWait) state.wait = WaitState{};

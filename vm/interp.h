@@ -49,8 +49,10 @@ class Interpreter {
   Value call(uint32_t fn, Host& host, std::string* error = nullptr);
   bool call_predicate(uint32_t fn, Host& host) { return call(fn, host).truthy(); }
 
-  // Starts a new instance of `state.journey` (Resume::kStart) or resumes a suspended one.
+  // Starts a new instance of `state.journey` (Resume::kStart) or resumes a suspended one. On
+  // Stop::kError, last_error() says what went wrong (until the next run or call).
   RunResult run(InstanceState& state, const Resume& resume, Host& host);
+  const std::string& last_error() const { return last_error_; }
 
   // A `wait up to` branch's `where`, evaluated with the instance's locals visible.
   bool branch_matches(const InstanceState& state, uint32_t branch, Host& host);

@@ -200,8 +200,8 @@ void assign_doc(Doc& to, const Doc& from) {
   switch (from.type) {
     case Doc::Type::kString: to.s.assign(from.s); break;
     case Doc::Type::kArray:
-      while (to.items.size() < from.items.size()) add_item(to);
-      truncate_items(to, from.items.size());
+      // Exact sizes (no spares): `to` is kept (traits, a kept trigger), unlike a refilled event.
+      to.items.resize(from.items.size());
       for (size_t k = 0; k < from.items.size(); ++k) assign_doc(to.items[k], from.items[k]);
       break;
     case Doc::Type::kObject:

@@ -526,7 +526,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   std::string key;
   if (j.key_fn != vm::kNone) key = key_text(interp_.call(j.key_fn, *host_));
   for (auto& i : c.instances) {
-    if (i->jid == jid && i->key == key) {  // one live instance per journey and key, whatever its version
+    if (i->jid == jid && i->key() == key) {  // one live instance per journey and key, whatever its version
       ++(j.key_fn != vm::kNone ? js.skipped_key : js.skipped_reentry);
       return false;
     }
@@ -554,7 +554,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
     w.push_back(now_);
   }
   mark_dirty(c);
-  EntryRecord& rec = c.entries[{jid, key}];
+  EntryRecord& rec = c.entries.get(jid, key);
   ++rec.count;
   rec.last = now_;
   ++js.entered;
@@ -565,7 +565,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   inst->journey = journey;
   inst->jid = jid;
   ++current_->live;
-  inst->key = std::move(key);
+  inst->set_key(key);
   inst->entry = rec.count;
   inst->entered_at = now_;
   if (trigger && !j.trigger_fields.empty()) {  // only what the body, exit rules and goals read is kept
@@ -613,7 +613,7 @@ void Engine::run(Customer& c, Instance& inst, const vm::Resume& resume, const Ev
     case vm::Stop::kError:
       ++js.errors;
       fmt::print(stderr, "laudd: journey `{}`, customer `{}`: {}\n", js.name, c.id,
-                 inst.vm.error);
+                 inst.version->interp->last_error());
       break;
   }
   end_instance(c, inst);

@@ -91,7 +91,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   rec.journey = j.name;
   rec.send = &s;
   rec.customer = c->id;
-  rec.key = inst->key;
+  rec.key = inst->key();
   rec.entry = inst->entry;
   rec.occurrence = req.occurrence;
   rec.to = to;
@@ -105,7 +105,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   ++step.dispatched;
 
   if (uint32_t depth = v.index->cap_depth(s.channel); depth > 0) {
-    c->sent.push_back({ch, now_});
+    c->sent.push_back({now_, ch});
     // Keep the newest `depth` times of this channel.
     uint32_t seen = 0;
     for (size_t k = c->sent.size(); k-- > 0;) {

@@ -33,7 +33,7 @@ MemoryReport Engine::memory_report() const {
     for (const auto& i : c->instances) {
       inst += sizeof(Instance) + i->vm.locals.capacity() * sizeof(vm::Value) + i->vm.send_counts.capacity() * 4 +
               i->vm.pending_with.capacity() * sizeof(vm::Value) + i->vm.frozen_bytes() +
-              (i->key.capacity() > 15 ? i->key.capacity() : 0);
+              (i->held_key ? sizeof(std::string) + (i->held_key->capacity() > 15 ? i->held_key->capacity() : 0) : 0);
       if (i->trigger) trig += event_root_bytes(*i->trigger);
     }
     r.add("instances", inst);
@@ -44,8 +44,9 @@ MemoryReport Engine::memory_report() const {
     }
     r.add("goal windows", goals);
     r.add("kept triggers", trig);
-    size_t entries = c->entries.size() * sizeof(EntryRecords::Item);
-    for (const auto& e : c->entries) entries += e.first.second.capacity() > 15 ? e.first.second.capacity() : 0;
+    size_t entries = c->entries.capacity() * sizeof(EntryRecord);
+    for (const EntryRecord& e : c->entries)
+      if (e.held_key) entries += sizeof(std::string) + (e.held_key->capacity() > 15 ? e.held_key->capacity() : 0);
     r.add("entry records", entries);
     r.add("recent sends", c->sent.capacity() * sizeof(SentTime));
   }

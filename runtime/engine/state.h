@@ -33,40 +33,55 @@ struct Instance {
   ModuleVersion* version = nullptr;  // the module version it started under (and finishes on)
   uint32_t journey = 0;  // index into that version's journeys
   uint32_t jid = 0;      // engine journey id (by name, across versions): Stats::journeys index
-  std::string key;   // text form of the key ("" without `key`)
+  std::unique_ptr<std::string> held_key;  // text form of the key; null: "" (no `key`, most journeys)
   uint32_t entry = 0;  // ENTRY of the dispatch id
   int64_t entered_at = 0;
   std::unique_ptr<EventRoot> trigger;  // the fields the journey reads (JourneyDesc::trigger_fields); null: none
   uint64_t timer_token = 0;  // the live timer's slot + 1 (0: none)
   vm::InstanceState vm;
+
+  std::string_view key() const { return held_key ? std::string_view(*held_key) : std::string_view(); }
+  void set_key(std::string_view k) {
+    if (k.empty()) held_key.reset();
+    else if (held_key) held_key->assign(k);
+    else held_key = std::make_unique<std::string>(k);
+  }
 };
 
+// The entries of one customer into one (journey, key): 24 bytes. The key text (only journeys
+// with `key` have one) is held apart, so the common record carries a null pointer, not a string.
 struct EntryRecord {
+  uint32_t journey = 0;  // engine journey id
   uint32_t count = 0;
   int64_t last = 0;
+  std::unique_ptr<std::string> held_key;  // null: the empty key
+  std::string_view key() const { return held_key ? std::string_view(*held_key) : std::string_view(); }
 };
 
 // A customer's entry records per (journey id, key): a handful, kept flat in insertion order.
 class EntryRecords {
  public:
-  using Key = std::pair<uint32_t, std::string>;
-  using Item = std::pair<Key, EntryRecord>;
   EntryRecord* find(uint32_t journey, std::string_view key) {
-    for (Item& i : items_)
-      if (i.first.first == journey && i.first.second == key) return &i.second;
+    for (EntryRecord& r : items_)
+      if (r.journey == journey && r.key() == key) return &r;
     return nullptr;
   }
-  EntryRecord& operator[](const Key& k) {
-    if (EntryRecord* r = find(k.first, k.second)) return *r;
-    return items_.emplace_back(k, EntryRecord{}).second;
+  // The record of (journey, key), added (count 0) when absent.
+  EntryRecord& get(uint32_t journey, std::string_view key) {
+    if (EntryRecord* r = find(journey, key)) return *r;
+    EntryRecord& r = items_.emplace_back();
+    r.journey = journey;
+    if (!key.empty()) r.held_key = std::make_unique<std::string>(key);
+    return r;
   }
-  std::vector<Item>::const_iterator begin() const { return items_.begin(); }
-  std::vector<Item>::const_iterator end() const { return items_.end(); }
+  std::vector<EntryRecord>::const_iterator begin() const { return items_.begin(); }
+  std::vector<EntryRecord>::const_iterator end() const { return items_.end(); }
   size_t size() const { return items_.size(); }
+  size_t capacity() const { return items_.capacity(); }
   void clear() { items_.clear(); }
 
  private:
-  std::vector<Item> items_;
+  std::vector<EntryRecord> items_;
 };
 
 struct GoalWindow {
@@ -80,10 +95,12 @@ struct GoalWindow {
   std::unique_ptr<EventRoot> trigger;  // for a goal `where` that reads `trigger` (the instance may have ended)
 };
 
+// A recent dispatch, in 8 bytes: times are RFC 3339 instants in ms (years 0–9999: |t| < 2^48).
 struct SentTime {
-  uint8_t channel;
-  int64_t time;
+  int64_t time : 56;
+  uint64_t channel : 8;
 };
+static_assert(sizeof(SentTime) == 8);
 
 struct Customer {
   std::string id;

@@ -160,7 +160,7 @@ void encode_customer_to(std::string& out, const Customer& c, const CodecContext&
     put_varint(out, i->seq);
     vm::put_u64(out, i->vm.module_hash);
     put_varint(out, i->journey);
-    put_bytes(out, i->key);
+    put_bytes(out, i->key());
     put_varint(out, i->entry);
     put_zigzag(out, i->entered_at);
     out += static_cast<char>(i->trigger ? 1 : 0);
@@ -170,9 +170,9 @@ void encode_customer_to(std::string& out, const Customer& c, const CodecContext&
     put_bytes(out, instance);
   }
   put_varint(out, c.entries.size());
-  for (const auto& [k, e] : c.entries) {
-    put_bytes(out, cx.journey_name(k.first));
-    put_bytes(out, k.second);
+  for (const EntryRecord& e : c.entries) {
+    put_bytes(out, cx.journey_name(e.journey));
+    put_bytes(out, e.key());
     put_varint(out, e.count);
     put_zigzag(out, e.last);
   }
@@ -236,7 +236,7 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
       break;
     }
     i->jid = i->version->journey_id[i->journey];
-    i->key = r.bytes();
+    i->set_key(r.bytes());
     i->entry = static_cast<uint32_t>(r.varint());
     i->entered_at = r.zigzag();
     if (r.byte() != 0) {
@@ -251,11 +251,9 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
   c.entries.clear();
   for (uint64_t k = 0; k < n && r.ok(); ++k) {
     uint32_t j = cx.journey_id(r.bytes());
-    std::string key(r.bytes());
-    EntryRecord e;
+    EntryRecord& e = c.entries.get(j, r.bytes());
     e.count = static_cast<uint32_t>(r.varint());
     e.last = r.zigzag();
-    c.entries[{j, std::move(key)}] = e;
   }
   n = r.count();
   c.sent.clear();
