@@ -74,17 +74,11 @@ Doc doc_from_json(simdjson::dom::element e) {
 
 namespace {
 
-// Member nodes let go by a refill, kept for the next one (consecutive events differ in shape:
-// a node dropped by one is taken by the next instead of a free and a malloc). Bounded.
-constexpr size_t kSpareNodes = 1024;
-thread_local std::vector<std::unique_ptr<Doc>> t_spare_nodes;
-
-std::unique_ptr<Doc> take_node() {
-  if (t_spare_nodes.empty()) return std::make_unique<Doc>();
-  std::unique_ptr<Doc> p = std::move(t_spare_nodes.back());
-  t_spare_nodes.pop_back();
-  return p;
-}
+// Members let go by a refill (key string and value node), kept for the next one: consecutive
+// events differ in shape, and a member dropped by one is taken by the next instead of a free and
+// a malloc of its node (and of its key, when longer than a string holds inline). Bounded.
+constexpr size_t kSpareMembers = 1024;
+thread_local std::vector<Doc::Member> t_spare_members;
 
 // Array items let go by a refill, kept the same way (moved: their own storage comes along).
 constexpr size_t kSpareItems = 256;
@@ -105,10 +99,10 @@ void truncate_items(Doc& d, size_t n) {
   d.items.resize(n);
 }
 
-// Keeps the first `n` members of `d`, handing the other nodes to the spares.
+// Keeps the first `n` members of `d`, handing the others (key and node) to the spares.
 void truncate_members(Doc& d, size_t n) {
-  for (size_t k = n; k < d.members.size() && t_spare_nodes.size() < kSpareNodes; ++k)
-    if (d.members[k].value) t_spare_nodes.push_back(std::move(d.members[k].value));
+  for (size_t k = n; k < d.members.size() && t_spare_members.size() < kSpareMembers; ++k)
+    t_spare_members.push_back(std::move(d.members[k]));
   d.members.resize(n);
 }
 
@@ -141,14 +135,19 @@ Doc* find_first(Doc& d, size_t n, std::string_view key) {
   return nullptr;
 }
 
-// The next member slot `n` of an object being refilled: reused when there is one.
+// The next member slot `n` of an object being refilled: reused when there is one, else a spare.
 Doc& member_slot(Doc& d, size_t n, std::string_view key) {
-  if (n < d.members.size()) {
-    d.members[n].key.assign(key);
-    if (!d.members[n].value) d.members[n].value = take_node();
-    return *d.members[n].value;
+  if (n == d.members.size() && !t_spare_members.empty()) {
+    d.members.push_back(std::move(t_spare_members.back()));
+    t_spare_members.pop_back();
   }
-  d.members.push_back({std::string(key), take_node()});
+  if (n < d.members.size()) {
+    Doc::Member& m = d.members[n];
+    m.key.assign(key);
+    if (!m.value) m.value = std::make_unique<Doc>();
+    return *m.value;
+  }
+  d.members.push_back({std::string(key), std::make_unique<Doc>()});
   return *d.members.back().value;
 }
 
