@@ -372,6 +372,7 @@ Phase run_laudd(const Stream& s, const vm::Module& module, const std::string& st
       };
       if (!(last ? store->write(fill, &error) : store->write_async(fill, &error))) {
         fmt::print(stderr, "bench_e2e: checkpoint: {}\n", error);
+        store->wait(nullptr);  // no write running during exit
         std::exit(1);
       }
       ++p.checkpoints;

@@ -626,7 +626,11 @@ void Engine::end_instance(Customer& c, Instance& inst) {
   --inst.version->live;
   std::unique_ptr<Instance> done = std::move(*it);
   c.instances.erase(it);
-  if (spare_instances_.size() < kSpareInstances) spare_instances_.push_back(std::move(done));
+  if (spare_instances_.size() >= kSpareInstances) return;
+  // A spare keeps a few KB at most: a large frozen block or kept trigger goes now.
+  if (done->vm.frozen_bytes() > kSpareBytes) done->vm = vm::InstanceState();
+  if (done->trigger && done->trigger->props.heap_bytes() > kSpareBytes) done->trigger.reset();
+  spare_instances_.push_back(std::move(done));
 }
 
 std::unique_ptr<Instance> Engine::new_instance() {

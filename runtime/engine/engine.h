@@ -243,6 +243,7 @@ class Engine {
   // Ended instances with their storage (VM locals and frozen block, trigger), taken by the next
   // entries: an entry then allocates nothing of its own. Bounded; the fields are set by try_enter.
   static constexpr size_t kSpareInstances = 256;
+  static constexpr size_t kSpareBytes = 4096;  // larger frozen blocks and kept triggers are freed
   std::vector<std::unique_ptr<Instance>> spare_instances_;
   std::vector<TimerSlot> timer_slots_;
   uint32_t free_slot_ = UINT32_MAX;  // a free list through TimerSlot::next_free

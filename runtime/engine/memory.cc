@@ -51,6 +51,11 @@ MemoryReport Engine::memory_report() const {
     r.add("recent sends", c->sent.capacity() * sizeof(SentTime));
   }
   r.add("timers", timers_.size() * sizeof(Timer) + timer_slots_.capacity() * sizeof(TimerSlot));
+  size_t spares = spare_instances_.capacity() * sizeof(void*);  // ended instances kept for reuse
+  for (const auto& i : spare_instances_)
+    spares += sizeof(Instance) + i->vm.locals.capacity() * sizeof(vm::Value) + i->vm.frozen_bytes() +
+              (i->trigger ? event_root_bytes(*i->trigger) : 0);
+  r.add("spare instances", spares);
   return r;
 }
 

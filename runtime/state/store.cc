@@ -6,14 +6,19 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdio>
+
 namespace laud::runtime {
 
 StateStore::StateStore() = default;
 StateStore::~StateStore() {
-  if (in_flight_.valid()) in_flight_.wait();  // before the database closes
+  std::string error;
+  if (!wait(&error))  // before the database closes; a caller that did not wait still hears of a failure
+    std::fprintf(stderr, "laudd: error: state store: the last checkpoint's write failed: %s\n", error.c_str());
 }
 
 bool StateStore::open(const std::string& dir, std::string* error) {
+  if (!wait(error)) return false;
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);

@@ -44,6 +44,8 @@ class StateStore {
   bool wait(std::string* error);
 
  private:
+  // Declared after db_, so destroyed before it (a std::async future waits in its destructor);
+  // ~StateStore also waits explicitly and reports a failed write.
   std::unique_ptr<rocksdb::DB> db_;
   std::future<std::string> in_flight_;  // the error of the write in flight ("" when it succeeds)
 };
