@@ -1350,8 +1350,11 @@ journey waits {
   Engine engine(m2, dispatches, &rejects, EngineOptions{});
   engine.process_line(track("c1", "order", "2026-12-01T10:00:00Z", R"({"order_id":"o-1","x":)" + note + "}"), 1);
   engine.process_line(track("c1", "ping", "2026-12-01T10:01:00Z"), 2);
-  for (const auto& p : engine.memory_report().parts)
-    if (p.name == "kept triggers") EXPECT_EQ(p.bytes, 0u);
+  for (const auto& p : engine.memory_report().parts) {
+    if (p.name == "kept triggers") {
+      EXPECT_EQ(p.bytes, 0u);
+    }
+  }
 }
 
 TEST(engine_test, SetOfAKeyWithADot) {
