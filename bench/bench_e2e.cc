@@ -17,6 +17,7 @@
 // dispatches, live instances and bytes per customer beyond traits. Then a summary table with the
 // issue's goals, each marked met or MISSED.
 #include <CLI/CLI.hpp>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <malloc.h>
@@ -57,18 +58,26 @@
 // ---------------------------------------------------------------- counting allocator
 // Every operator new bumps a thread-local counter (only the main thread's count is read, so
 // RocksDB's background threads are not counted). While t_track_bytes is set, the bytes malloc
-// really holds for each block (malloc_usable_size + the 8-byte chunk header) are added and, on
-// delete, subtracted: that measures the traits of a sample of customers (see trait_sample()).
+// really holds for each block (malloc_usable_size, + the 8-byte chunk header under glibc's malloc;
+// jemalloc's size classes have none) are added and, on delete, subtracted: that measures the
+// traits of a sample of customers (see trait_sample()).
 // Allocations made with malloc directly (simdjson's buffers, RocksDB's arenas) are not counted.
 
 namespace {
+// jemalloc (linked like laudd, CMake LAUD_JEMALLOC) exports mallctl; glibc's malloc does not.
+bool jemalloc_in_use() {
+  static const bool yes = dlsym(RTLD_DEFAULT, "mallctl") != nullptr;
+  return yes;
+}
+const size_t kChunkHeader = jemalloc_in_use() ? 0 : 8;
+
 thread_local uint64_t t_allocations = 0;
 thread_local bool t_track_bytes = false;
 thread_local int64_t t_bytes = 0;
 
 inline void note_alloc(void* p) {
   ++t_allocations;
-  if (t_track_bytes && p) t_bytes += static_cast<int64_t>(malloc_usable_size(p) + 8);
+  if (t_track_bytes && p) t_bytes += static_cast<int64_t>(malloc_usable_size(p) + kChunkHeader);
 }
 void* counted_alloc(std::size_t n) {
   void* p = std::malloc(n ? n : 1);
@@ -84,7 +93,7 @@ void* counted_alloc_aligned(std::size_t n, std::align_val_t al) {
   return p;
 }
 inline void counted_free(void* p) noexcept {
-  if (t_track_bytes && p) t_bytes -= static_cast<int64_t>(malloc_usable_size(p) + 8);
+  if (t_track_bytes && p) t_bytes -= static_cast<int64_t>(malloc_usable_size(p) + kChunkHeader);
   std::free(p);
 }
 }  // namespace
@@ -518,7 +527,8 @@ int main(int argc, char** argv) {
   }
   trim();
   uint64_t rss_stream = rss_bytes();
-  fmt::print("RSS with the stream in memory: {}\n\n", mb(double(rss_stream)));
+  fmt::print("RSS with the stream in memory: {}; allocator: {}\n\n", mb(double(rss_stream)),
+             jemalloc_in_use() ? "jemalloc (as laudd)" : "glibc malloc");
   std::fflush(stdout);
 
   Phase floor, mem, dur;

@@ -8,7 +8,7 @@ PACKAGES=(
   clang libclang-rt-14-dev llvm
   tao-pegtl-dev libfmt-dev libgtest-dev libgmock-dev googletest
   libre2-dev libcli11-dev libhowardhinnant-date-dev tzdata
-  libsimdjson-dev librocksdb-dev librdkafka-dev libtomlplusplus-dev
+  libsimdjson-dev librocksdb-dev librdkafka-dev libtomlplusplus-dev libjemalloc-dev
   libbenchmark-dev liblua5.4-dev libluajit-5.1-dev
   maven default-jre-headless kcat rabbitmq-server amqp-tools librabbitmq-dev
 )
