@@ -526,7 +526,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   std::string key;
   if (j.key_fn != vm::kNone) key = key_text(interp_.call(j.key_fn, *host_));
   for (auto& i : c.instances) {
-    if (i->jid == jid && i->key() == key) {  // one live instance per journey and key, whatever its version
+    if (i->jid == jid && i->key.view() == key) {  // one live instance per journey and key, whatever its version
       ++(j.key_fn != vm::kNone ? js.skipped_key : js.skipped_reentry);
       return false;
     }
@@ -565,7 +565,7 @@ bool Engine::try_enter(Customer& c, uint32_t journey, const EventRoot* trigger) 
   inst->journey = journey;
   inst->jid = jid;
   ++current_->live;
-  inst->set_key(key);
+  inst->key.assign(key);
   inst->entry = rec.count;
   inst->entered_at = now_;
   if (trigger && !j.trigger_fields.empty()) {  // only what the body, exit rules and goals read is kept

@@ -91,7 +91,7 @@ vm::SendResult Engine::send(const vm::SendRequest& req) {
   rec.journey = j.name;
   rec.send = &s;
   rec.customer = c->id;
-  rec.key = inst->key();
+  rec.key = inst->key.view();
   rec.entry = inst->entry;
   rec.occurrence = req.occurrence;
   rec.to = to;

@@ -14,6 +14,12 @@ size_t event_root_bytes(const EventRoot& e) {
          (e.id.capacity() > 15 ? e.id.capacity() : 0) + e.props.heap_bytes();
 }
 
+// An instance without its kept trigger (reported apart).
+size_t instance_bytes(const Instance& i) {
+  return sizeof(Instance) + i.vm.locals.capacity() * sizeof(vm::Value) + i.vm.send_counts.capacity() * 4 +
+         i.vm.pending_with.capacity() * sizeof(vm::Value) + i.vm.frozen_bytes() + i.key.heap_bytes();
+}
+
 }  // namespace
 
 MemoryReport Engine::memory_report() const {
@@ -31,9 +37,7 @@ MemoryReport Engine::memory_report() const {
     size_t inst = c->instances.capacity() * sizeof(void*);
     size_t trig = 0;
     for (const auto& i : c->instances) {
-      inst += sizeof(Instance) + i->vm.locals.capacity() * sizeof(vm::Value) + i->vm.send_counts.capacity() * 4 +
-              i->vm.pending_with.capacity() * sizeof(vm::Value) + i->vm.frozen_bytes() +
-              (i->held_key ? sizeof(std::string) + (i->held_key->capacity() > 15 ? i->held_key->capacity() : 0) : 0);
+      inst += instance_bytes(*i);
       if (i->trigger) trig += event_root_bytes(*i->trigger);
     }
     r.add("instances", inst);
@@ -45,16 +49,14 @@ MemoryReport Engine::memory_report() const {
     r.add("goal windows", goals);
     r.add("kept triggers", trig);
     size_t entries = c->entries.capacity() * sizeof(EntryRecord);
-    for (const EntryRecord& e : c->entries)
-      if (e.held_key) entries += sizeof(std::string) + (e.held_key->capacity() > 15 ? e.held_key->capacity() : 0);
+    for (const EntryRecord& e : c->entries) entries += e.key.heap_bytes();
     r.add("entry records", entries);
     r.add("recent sends", c->sent.capacity() * sizeof(SentTime));
   }
   r.add("timers", timers_.size() * sizeof(Timer) + timer_slots_.capacity() * sizeof(TimerSlot));
   size_t spares = spare_instances_.capacity() * sizeof(void*);  // ended instances kept for reuse
   for (const auto& i : spare_instances_)
-    spares += sizeof(Instance) + i->vm.locals.capacity() * sizeof(vm::Value) + i->vm.frozen_bytes() +
-              (i->trigger ? event_root_bytes(*i->trigger) : 0);
+    spares += instance_bytes(*i) + (i->trigger ? event_root_bytes(*i->trigger) : 0);
   r.add("spare instances", spares);
   return r;
 }

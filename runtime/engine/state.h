@@ -28,34 +28,43 @@ struct EventRoot {
   Doc props = Doc::object();
 };
 
+// The text form of a journey's `key`: most journeys have none, so it costs one null pointer
+// until it holds text.
+class KeyText {
+ public:
+  std::string_view view() const { return text_ ? std::string_view(*text_) : std::string_view(); }
+  void assign(std::string_view k) {
+    if (k.empty()) text_.reset();
+    else if (text_) text_->assign(k);
+    else text_ = std::make_unique<std::string>(k);
+  }
+  size_t heap_bytes() const {  // for memory reports
+    return text_ ? sizeof(std::string) + (text_->capacity() > 15 ? text_->capacity() : 0) : 0;
+  }
+
+ private:
+  std::unique_ptr<std::string> text_;
+};
+
 struct Instance {
   uint64_t seq = 0;  // creation order, engine-wide
   ModuleVersion* version = nullptr;  // the module version it started under (and finishes on)
   uint32_t journey = 0;  // index into that version's journeys
   uint32_t jid = 0;      // engine journey id (by name, across versions): Stats::journeys index
-  std::unique_ptr<std::string> held_key;  // text form of the key; null: "" (no `key`, most journeys)
+  KeyText key;
   uint32_t entry = 0;  // ENTRY of the dispatch id
   int64_t entered_at = 0;
   std::unique_ptr<EventRoot> trigger;  // the fields the journey reads (JourneyDesc::trigger_fields); null: none
   uint64_t timer_token = 0;  // the live timer's slot + 1 (0: none)
   vm::InstanceState vm;
-
-  std::string_view key() const { return held_key ? std::string_view(*held_key) : std::string_view(); }
-  void set_key(std::string_view k) {
-    if (k.empty()) held_key.reset();
-    else if (held_key) held_key->assign(k);
-    else held_key = std::make_unique<std::string>(k);
-  }
 };
 
-// The entries of one customer into one (journey, key): 24 bytes. The key text (only journeys
-// with `key` have one) is held apart, so the common record carries a null pointer, not a string.
+// The entries of one customer into one (journey, key): 24 bytes (the key text held apart).
 struct EntryRecord {
   uint32_t journey = 0;  // engine journey id
   uint32_t count = 0;
   int64_t last = 0;
-  std::unique_ptr<std::string> held_key;  // null: the empty key
-  std::string_view key() const { return held_key ? std::string_view(*held_key) : std::string_view(); }
+  KeyText key;
 };
 
 // A customer's entry records per (journey id, key): a handful, kept flat in insertion order.
@@ -63,7 +72,7 @@ class EntryRecords {
  public:
   EntryRecord* find(uint32_t journey, std::string_view key) {
     for (EntryRecord& r : items_)
-      if (r.journey == journey && r.key() == key) return &r;
+      if (r.journey == journey && r.key.view() == key) return &r;
     return nullptr;
   }
   // The record of (journey, key), added (count 0) when absent.
@@ -71,7 +80,7 @@ class EntryRecords {
     if (EntryRecord* r = find(journey, key)) return *r;
     EntryRecord& r = items_.emplace_back();
     r.journey = journey;
-    if (!key.empty()) r.held_key = std::make_unique<std::string>(key);
+    r.key.assign(key);
     return r;
   }
   std::vector<EntryRecord>::const_iterator begin() const { return items_.begin(); }

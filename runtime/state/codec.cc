@@ -160,7 +160,7 @@ void encode_customer_to(std::string& out, const Customer& c, const CodecContext&
     put_varint(out, i->seq);
     vm::put_u64(out, i->vm.module_hash);
     put_varint(out, i->journey);
-    put_bytes(out, i->key());
+    put_bytes(out, i->key.view());
     put_varint(out, i->entry);
     put_zigzag(out, i->entered_at);
     out += static_cast<char>(i->trigger ? 1 : 0);
@@ -172,7 +172,7 @@ void encode_customer_to(std::string& out, const Customer& c, const CodecContext&
   put_varint(out, c.entries.size());
   for (const EntryRecord& e : c.entries) {
     put_bytes(out, cx.journey_name(e.journey));
-    put_bytes(out, e.key());
+    put_bytes(out, e.key.view());
     put_varint(out, e.count);
     put_zigzag(out, e.last);
   }
@@ -236,7 +236,7 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
       break;
     }
     i->jid = i->version->journey_id[i->journey];
-    i->set_key(r.bytes());
+    i->key.assign(r.bytes());
     i->entry = static_cast<uint32_t>(r.varint());
     i->entered_at = r.zigzag();
     if (r.byte() != 0) {
