@@ -80,6 +80,12 @@ void fill_batch(rocksdb::WriteBatch& batch, const std::function<void(const State
   });
 }
 
+// true for "" (no error); else false, with `failed` in *error when given.
+bool succeeded(const std::string& failed, std::string* error) {
+  if (!failed.empty() && error) *error = failed;
+  return failed.empty();
+}
+
 // The synced write of a batch; "" or the error.
 std::string write_synced(rocksdb::DB& db, rocksdb::WriteBatch& batch) {
   rocksdb::WriteOptions options;
@@ -94,9 +100,7 @@ bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::st
   if (!wait(error)) return false;
   rocksdb::WriteBatch batch;
   fill_batch(batch, fill);
-  std::string failed = write_synced(*db_, batch);
-  if (!failed.empty() && error) *error = failed;
-  return failed.empty();
+  return succeeded(write_synced(*db_, batch), error);
 }
 
 bool StateStore::write_async(const std::function<void(const StatePut&)>& fill, std::string* error) {
@@ -110,9 +114,7 @@ bool StateStore::write_async(const std::function<void(const StatePut&)>& fill, s
 
 bool StateStore::wait(std::string* error) {
   if (!in_flight_.valid()) return true;
-  std::string failed = in_flight_.get();  // get() leaves the future empty
-  if (!failed.empty() && error) *error = failed;
-  return failed.empty();
+  return succeeded(in_flight_.get(), error);  // get() leaves the future empty
 }
 
 }  // namespace laud::runtime
