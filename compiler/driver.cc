@@ -1,6 +1,7 @@
 // driver.cc — the front-end pipeline: read, parse (per file, with recovery), analyze.
 #include "compiler/driver.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -25,13 +26,16 @@ void parse_added(Compilation& c, uint32_t id, const FrontEndLimits& limits) {
 }  // namespace
 
 bool add_file(Compilation& c, const std::string& path, const FrontEndLimits& limits) {
-  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  bool directory = std::filesystem::is_directory(path, ec);
+  std::ifstream in;
+  if (!directory) in.open(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  if (directory || !in || in.bad()) {
     uint32_t id = c.sources.add(path, "");
     Span none{id, 0, 0, 0, 0};
-    c.diags.report(DiagCode::E0902, none, "cannot read file");
+    c.diags.report(DiagCode::E0902, none, directory ? "cannot read file: it is a directory" : "cannot read file");
     return false;
   }
   uint32_t id = c.sources.add(path, std::move(text).str());

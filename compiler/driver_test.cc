@@ -16,6 +16,15 @@ TEST(Driver, UnreadableFileIsE0902) {
       << c.diags.render_text();
 }
 
+TEST(Driver, DirectoryIsE0902) {
+  Compilation c;
+  EXPECT_FALSE(add_file(c, "/tmp"));
+  ASSERT_EQ(c.diags.all().size(), 1u);
+  EXPECT_EQ(c.diags.all()[0].code, DiagCode::E0902);
+  EXPECT_NE(c.diags.render_text().find("/tmp: error: cannot read file: it is a directory [E0902]"), std::string::npos)
+      << c.diags.render_text();
+}
+
 TEST(Driver, OversizedFileIsE0901AndNotParsed) {
   Compilation c;
   FrontEndLimits limits;

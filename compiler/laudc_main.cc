@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
 
   CheckOptions check;
   CLI::App* cmd_check = app.add_subcommand("check", "Parse and analyze FILE... as one module; print diagnostics");
-  cmd_check->add_option("files", check.files, ".journey files of one module")->required()->check(CLI::ExistingFile);
+  // A missing or unreadable file is an error in the input (E0902, exit 1), not a usage error.
+  cmd_check->add_option("files", check.files, ".journey files of one module")->required();
   cmd_check->add_option("--diagnostics", check.diagnostics, "Output format: text (stderr) or json (stdout, one object per line)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd_check->add_option("--color", check.color, "Color in text diagnostics: auto, always, never")
@@ -110,9 +111,7 @@ int main(int argc, char** argv) {
   CompileOptions compile;
   CLI::App* cmd_compile =
       app.add_subcommand("compile", "Check FILE... as one module, generate its bytecode and write it to MODULE");
-  cmd_compile->add_option("files", compile.check.files, ".journey files of one module")
-      ->required()
-      ->check(CLI::ExistingFile);
+  cmd_compile->add_option("files", compile.check.files, ".journey files of one module")->required();
   cmd_compile->add_option("-o,--output", compile.output, "The module file to write (.ljb)")->required();
   cmd_compile->add_option("--diagnostics", compile.check.diagnostics, "Output format: text (stderr) or json (stdout)")
       ->check(CLI::IsMember({"text", "json"}));
