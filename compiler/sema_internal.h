@@ -142,6 +142,7 @@ class Analyzer {
   std::optional<vm::Value> fold_for_flow(const ast::Expr& e);
   void check_journey(const ast::Decl& d, JourneyInfo& info);
   void check_settings(const ast::Decl& d, JourneyState& js);
+  void warn_if_sent(const ast::EventName& e, std::string_view what);
   void check_setting(const ast::Setting& st, JourneyState& js);
   void check_trigger(const ast::Setting& st, JourneyState& js);
   void collect_lets(const ast::Block& b, JourneyState& js);

@@ -102,8 +102,22 @@ void Analyzer::check_journey(const ast::Decl& d, JourneyInfo& info) {
 
 // ---------------------------------------------------------------- settings
 
+// `$sent` events enter the history but trigger, resume, exit and convert nothing (§9): a line
+// that waits for one never fires.
+void Analyzer::warn_if_sent(const ast::EventName& e, std::string_view what) {
+  if (e.text != "$sent") return;
+  Diagnostic& w = diags_.report(DiagCode::W0005, e.span, std::string(what) + " on `$sent` never fires: dispatches enter "
+                                                         "the history but trigger, resume, exit and convert nothing");
+  w.help = "count them with an aggregate instead, e.g. `count(\"$sent\" where event.channel == \"email\" within 1d)`";
+}
+
 void Analyzer::check_settings(const ast::Decl& d, JourneyState& js) {
   JourneyInfo& info = *js.info;
+  for (const ast::Setting& st : d.settings) {
+    if (st.kind == SettingKind::kOnEvent) warn_if_sent(st.event, "this trigger");
+    if (st.kind == SettingKind::kExitOn) warn_if_sent(st.event, "this exit rule");
+    if (st.kind == SettingKind::kGoal) warn_if_sent(st.event, "this goal");
+  }
   std::array<const ast::Setting*, static_cast<size_t>(SettingKind::kGoal) + 1> first{};
   bool has_trigger = false, explicit_reentry = false, every = false;
   for (const ast::Setting& st : d.settings) {
@@ -347,6 +361,7 @@ void Analyzer::wait(const ast::Stmt& st, const Scope& s, JourneyState& js) {
     error(DiagCode::E0308, e->span, msg).help = "durations are written like `30m`, `1d12h` or `2w`";
   }
   for (const ast::OnBranch& br : st.branches) {
+    warn_if_sent(br.event, "this branch");
     if (br.where) condition(br.where.get(), s, "`where`");
     block(br.body, js);
   }
