@@ -1,18 +1,23 @@
 // laudc_main.cc — the `laudc` command line (LANGUAGE.md §12).
 // `laudc check FILE...` parses and analyzes a module and prints diagnostics (text or JSON);
 // `laudc compile FILE... -o MODULE` also generates and writes the bytecode module;
-// `laudc dis MODULE [--source]` loads (and so verifies) a module and prints its listing.
+// `laudc dis MODULE [--source]` loads (and so verifies) a module and prints its listing;
+// `laudc fmt [--check] FILE...` rewrites files in the canonical layout (compiler/format.h);
+// `laudc graph FILE... --journey NAME [--format dot|mermaid]` draws a journey (compiler/graph.h).
 // Exit codes: 0 clean (warnings allowed), 1 errors in the input, 2 usage errors.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "compiler/codegen.h"
 #include "compiler/driver.h"
+#include "compiler/format.h"
+#include "compiler/graph.h"
 #include "vm/disasm.h"
 #include "vm/module_format.h"
 
@@ -91,6 +96,75 @@ int run_dis(const DisOptions& o) {
   return 0;
 }
 
+struct FmtOptions {
+  std::vector<std::string> files;
+  bool check = false;
+};
+
+// Rewrites each file in its canonical layout (only files that change are written); with --check,
+// writes nothing and names the files that are not formatted. 1 when any file is not formatted
+// (--check), has syntax errors or cannot be read or written.
+int run_fmt(const FmtOptions& o) {
+  int rc = 0;
+  for (const std::string& path : o.files) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad() || std::filesystem::is_directory(path)) {
+      std::cerr << path << ": error: cannot read file [E0902]\n";
+      rc = 1;
+      continue;
+    }
+    std::string original = std::move(text).str();
+    laud::compiler::FormatResult r = laud::compiler::format_source(path, original);
+    if (!r.ok) {
+      std::cerr << r.error;
+      rc = 1;
+      continue;
+    }
+    if (r.text == original) continue;
+    if (o.check) {
+      std::cout << path << "\n";
+      rc = 1;
+      continue;
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << r.text;
+    if (!out.flush()) {
+      std::cerr << path << ": error: cannot write file\n";
+      rc = 1;
+    }
+  }
+  return rc;
+}
+
+struct GraphOptions {
+  std::vector<std::string> files;
+  std::string journey;
+  std::string format = "dot";
+};
+
+// Checks the module, then prints the chart of one journey on stdout.
+int run_graph(const GraphOptions& o) {
+  laud::compiler::Compilation c;
+  bool ok = laud::compiler::check_files(c, o.files);
+  std::cerr << c.diags.render_text(isatty(STDERR_FILENO));
+  if (!ok) return 1;
+  std::string names;
+  for (const auto& d : c.module.decls) {
+    if (d->kind != laud::compiler::ast::DeclKind::kJourney) continue;
+    if (d->name.text == o.journey) {
+      auto format = o.format == "mermaid" ? laud::compiler::GraphFormat::kMermaid : laud::compiler::GraphFormat::kDot;
+      std::cout << laud::compiler::journey_graph(c.module, *d, c.sources, format);
+      return 0;
+    }
+    names += (names.empty() ? "" : ", ") + std::string(d->name.text);
+  }
+  std::cerr << "laudc: error: no journey named `" << o.journey << "` in this module"
+            << (names.empty() ? std::string(" (it has none)") : " (its journeys: " + names + ")") << "\n";
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -124,6 +198,17 @@ int main(int argc, char** argv) {
   cmd_dis->add_option("module", dis.module, "A module file written by `laudc compile`")->required();
   cmd_dis->add_flag("--source", dis.source, "Interleave the source lines (read from the module's file names)");
 
+  FmtOptions fmt;
+  CLI::App* cmd_fmt = app.add_subcommand("fmt", "Rewrite FILE... in the canonical layout (docs/language.md, \"Formatting\")");
+  cmd_fmt->add_option("files", fmt.files, ".journey files")->required();
+  cmd_fmt->add_flag("--check", fmt.check, "Write nothing; list the files that are not formatted and exit 1 if any");
+
+  GraphOptions graph;
+  CLI::App* cmd_graph = app.add_subcommand("graph", "Check FILE... as one module; print one journey's steps as a flow chart");
+  cmd_graph->add_option("files", graph.files, ".journey files of one module")->required();
+  cmd_graph->add_option("--journey", graph.journey, "The journey to draw")->required();
+  cmd_graph->add_option("--format", graph.format, "dot (Graphviz) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -133,5 +218,7 @@ int main(int argc, char** argv) {
   if (cmd_check->parsed()) return run_check(check);
   if (cmd_compile->parsed()) return run_compile(compile);
   if (cmd_dis->parsed()) return run_dis(dis);
+  if (cmd_fmt->parsed()) return run_fmt(fmt);
+  if (cmd_graph->parsed()) return run_graph(graph);
   return 2;
 }

@@ -3,6 +3,9 @@
 //     NAME.json.expected, where present, holds the --diagnostics=json output too.
 //   parse/*.journey must check clean (no diagnostics at all); examples/ checks clean as one module.
 //   dis/NAME.journey → NAME.dis: the module's disassembly (`laudc dis --source`) after codegen.
+//   fmt/NAME.journey → NAME.expected: `laudc fmt` output, itself already formatted; examples/ and
+//     parse/ are formatted (or, for a comment inside an expression, refused) the same way.
+//   graph/NAME.journey → NAME.dot and NAME.mmd: `laudc graph` of the file's journey in both formats.
 //   run/NAME/ (*.journey, events.jsonl, optional `args`) → dispatch.expected, and where present
 //     rejects.expected and stats.expected: what `laudd run` writes for that input (clock: event).
 // UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
@@ -12,10 +15,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "compiler/codegen.h"
 #include "compiler/driver.h"
+#include "compiler/format.h"
+#include "compiler/graph.h"
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
 #include "tests/support/modules.h"
@@ -140,6 +146,95 @@ TEST(Examples, CheckCleanAsOneModule) {
   size_t journeys = 0;
   for (auto& d : c.module.decls) journeys += d->kind == laud::compiler::ast::DeclKind::kJourney;
   EXPECT_GE(journeys, 6u);
+}
+
+// ---------------------------------------------------------------- formatting goldens
+
+class FormatGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(FormatGolden, MatchesExpected) {
+  fs::path input = kGolden / "fmt" / GetParam();
+  auto r = laud::compiler::format_source(input.filename().string(), read_file(input));
+  ASSERT_TRUE(r.ok) << r.error;
+  fs::path expected = input.parent_path() / (input.stem().string() + ".expected");
+  compare_or_update(expected, r.text);
+  // The canonical layout is a fixed point.
+  auto again = laud::compiler::format_source("expected", read_file(expected));
+  ASSERT_TRUE(again.ok) << again.error;
+  EXPECT_EQ(again.text, read_file(expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, FormatGolden, testing::ValuesIn(list_cases(kGolden / "fmt", false)), test_name);
+
+TEST(Examples, AreFormatted) {
+  for (const fs::path& f : case_files(kRoot / "examples")) {
+    std::string text = read_file(f);
+    auto r = laud::compiler::format_source(f.filename().string(), text);
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.text, text) << f << " is not formatted: run `laudc fmt " << fs::relative(f, kRoot).generic_string() << "`";
+  }
+}
+
+// Every clean program formats, or is refused only for a comment the layout cannot place.
+TEST(ParseCases, FormatOrRefuseOnlyForCommentsInsideExpressions) {
+  size_t formatted = 0;
+  for (const std::string& name : list_cases(kGolden / "parse", false)) {
+    auto r = laud::compiler::format_source(name, read_file(kGolden / "parse" / name));
+    if (r.ok) {
+      ++formatted;
+      continue;
+    }
+    EXPECT_NE(r.error.find("a comment would be lost"), std::string::npos) << name << ": " << r.error;
+  }
+  EXPECT_GE(formatted, 20u);
+}
+
+// ---------------------------------------------------------------- flow chart goldens
+
+class GraphGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(GraphGolden, MatchesExpected) {
+  fs::path input = kGolden / "graph" / GetParam();
+  Compilation c;
+  check(c, {input}, kGolden);
+  ASSERT_FALSE(c.diags.has_errors()) << c.diags.render_text();
+  const laud::compiler::ast::Decl* journey = nullptr;
+  for (auto& d : c.module.decls)
+    if (d->kind == laud::compiler::ast::DeclKind::kJourney) journey = d.get();
+  ASSERT_NE(journey, nullptr);
+  std::string stem = input.stem().string();
+  compare_or_update(input.parent_path() / (stem + ".dot"),
+                    laud::compiler::journey_graph(c.module, *journey, c.sources, laud::compiler::GraphFormat::kDot));
+  compare_or_update(input.parent_path() / (stem + ".mmd"),
+                    laud::compiler::journey_graph(c.module, *journey, c.sources, laud::compiler::GraphFormat::kMermaid));
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, GraphGolden, testing::ValuesIn(list_cases(kGolden / "graph", false)), test_name);
+
+// Every journey of examples/ draws: every edge ends at a node, every node but start is reached.
+TEST(Examples, EveryJourneyDraws) {
+  Compilation c;
+  check(c, case_files(kRoot / "examples"), kRoot);
+  ASSERT_FALSE(c.diags.has_errors()) << c.diags.render_text();
+  for (auto& d : c.module.decls) {
+    if (d->kind != laud::compiler::ast::DeclKind::kJourney) continue;
+    std::string dot = laud::compiler::journey_graph(c.module, *d, c.sources, laud::compiler::GraphFormat::kDot);
+    std::istringstream lines(dot);
+    std::set<std::string> nodes, targets;
+    for (std::string l; std::getline(lines, l);) {
+      if (auto arrow = l.find(" -> "); arrow != std::string::npos) {
+        std::string to = l.substr(arrow + 4);
+        targets.insert(to.substr(0, to.find_first_of(" ;")));
+      } else if (l.rfind("  ", 0) == 0 && l.find(" [shape=") != std::string::npos) {
+        nodes.insert(l.substr(2, l.find(' ', 2) - 2));
+      }
+    }
+    for (const std::string& t : targets) EXPECT_TRUE(nodes.count(t)) << d->name.text << ": edge to unknown node " << t;
+    for (const std::string& n : nodes) {
+      if (n == "start" || n == "node" || n == "edge") continue;  // "node [shape=...]": the defaults
+      EXPECT_TRUE(targets.count(n)) << d->name.text << ": node " << n << " has no edge into it";
+    }
+  }
 }
 
 // ---------------------------------------------------------------- disassembly goldens

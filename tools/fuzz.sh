@@ -14,7 +14,7 @@ ninja -C "$BUILD_DIR" fuzz_targets
 # Seed corpora (read-only, read recursively): the sources each target parses.
 seeds_for() {
   case "$1" in
-    fuzz_check) echo "examples tests/golden" ;;
+    fuzz_check | fuzz_format) echo "examples tests/golden" ;;
     fuzz_module) echo "fuzz/seeds/module" ;;
     fuzz_state) echo "fuzz/seeds/state" ;;
     fuzz_events) echo "tests/golden/run" ;;  # each case's events.jsonl (the other files are noise, harmless)
