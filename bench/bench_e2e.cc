@@ -264,7 +264,7 @@ struct Phase {
   uint64_t checkpoints = 0;
   double checkpoint_wall = 0, checkpoint_cpu = 0;
   uint64_t state_disk = 0;
-  std::pair<uint64_t, uint64_t> customer_records, traits_records;  // (records, key + value bytes) written
+  std::pair<uint64_t, uint64_t> customer_records, traits_records, aggregate_records;  // (records, key + value bytes) written
 
   double rate_cpu() const { return cpu_thread > 0 ? double(events) / cpu_thread : 0; }
   double rate_wall() const { return wall > 0 ? double(events) / wall : 0; }
@@ -371,8 +371,8 @@ Phase run_laudd(const Stream& s, const vm::Module& module, const std::string& st
       runtime::Position pos{s.offsets[next_line], next_line, 0, -1, -1};
       auto fill = [&](const runtime::StatePut& put) {
         engine->collect_state(pos, [&](std::string_view k, std::string_view v) {
-          if (!k.empty() && (k[0] == 'c' || k[0] == 't')) {
-            auto& [n, bytes] = k[0] == 'c' ? p.customer_records : p.traits_records;
+          if (!k.empty() && (k[0] == 'c' || k[0] == 't' || k[0] == 'a')) {
+            auto& [n, bytes] = k[0] == 'c' ? p.customer_records : k[0] == 't' ? p.traits_records : p.aggregate_records;
             ++n;
             bytes += k.size() + v.size();
           }
@@ -550,8 +550,10 @@ int main(int argc, char** argv) {
                  p.checkpoints, p.checkpoint_wall, p.checkpoint_cpu, mb(double(p.state_disk)));
     auto avg = [](std::pair<uint64_t, uint64_t> r) { return r.first ? r.second / r.first : 0; };
     if (p.checkpoints)
-      fmt::print("  records written: {} customer records ({} B on average, key included), {} traits records ({} B)\n",
-                 p.customer_records.first, avg(p.customer_records), p.traits_records.first, avg(p.traits_records));
+      fmt::print("  records written: {} customer records ({} B on average, key included), {} traits records ({} B), "
+                 "{} aggregates records ({} B)\n",
+                 p.customer_records.first, avg(p.customer_records), p.traits_records.first, avg(p.traits_records),
+                 p.aggregate_records.first, avg(p.aggregate_records));
     std::fflush(stdout);
   };
 

@@ -372,6 +372,7 @@ void Engine::record_slots(Customer& c, const EventRoot& e, const std::vector<uin
     }
     if (c.aggregates.size() <= a) c.aggregates.resize(slots_.size());
     if (!c.aggregates[a]) c.aggregates[a] = std::make_unique<AggState>();
+    c.aggregates_dirty = true;
     before_change(c, index_.enter_readers_of_aggregate(a));  // slots [0, n) are the current module's
     c.aggregates[a]->record(d, e.time, value, now_);
   }

@@ -124,6 +124,7 @@ struct Customer {
   std::vector<GoalWindow> goals;
   bool dirty = false;         // changed since the last checkpoint (--state)
   bool traits_dirty = false;  // its traits too (they are recorded apart: most events leave them)
+  bool aggregates_dirty = false;  // its aggregates too (recorded apart as well)
 
   Instance* instance(uint64_t seq) {
     for (auto& i : instances)

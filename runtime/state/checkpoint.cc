@@ -1,6 +1,6 @@
 // checkpoint.cc — Engine::checkpoint and Engine::restore: the engine record (`g`) and the
-// customers changed since the last checkpoint (`c` + id, and `t` + id for their traits when those
-// changed) in one atomic write; on restart every
+// customers changed since the last checkpoint (`c` + id, and `t` + id for their traits and `a` +
+// id for their aggregates when those changed) in one atomic write; on restart every
 // customer is read back, by_order_ rebuilt and each waiting instance's timer set again. Module
 // versions: the record lists the versions that still have live instances; each is read back from
 // its `m` + hash key, so those instances finish on the module they started with.
@@ -20,6 +20,7 @@ namespace {
 constexpr std::string_view kEngineKey = "g";
 constexpr std::string_view kCustomerPrefix = "c";
 constexpr std::string_view kTraitsPrefix = "t";  // a customer's traits, apart from the rest
+constexpr std::string_view kAggregatesPrefix = "a";  // and its aggregates
 std::string module_key(uint64_t hash) { return fmt::format("m{:016x}", hash); }
 
 // A schedule as persisted: which journey and trigger, and its definition (a changed definition
@@ -65,8 +66,14 @@ void Engine::collect_state(const Position& pos, const StatePut& put) {
       encode_traits_to(value, c->traits);
       put_keyed(kTraitsPrefix, c->id);
     }
+    if (c->aggregates_dirty) {
+      value.clear();
+      encode_aggregates_to(value, *c, cx);
+      put_keyed(kAggregatesPrefix, c->id);
+    }
     c->dirty = false;
     c->traits_dirty = false;
+    c->aggregates_dirty = false;
   }
   dirty_.clear();
   if (!module_saved_ && !options_.module_bytes.empty()) {
@@ -245,6 +252,19 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
         if (!c) why = "no customer record";
         if (c && !decode_traits(value, c->traits, &why)) c = nullptr;
         if (!c) err = fmt::format("traits record `{}`: {}", id, why);
+        return c != nullptr;
+      },
+      &err);
+  if (!ok || !err.empty()) return fail(err);
+  ok = store.scan(
+      kAggregatesPrefix,
+      [&](std::string_view key, std::string_view value) {
+        std::string_view id = key.substr(kAggregatesPrefix.size());
+        Customer* c = customers_.find(id);
+        std::string why;
+        if (!c) why = "no customer record";
+        if (c && !decode_aggregates(value, *c, cx, &why)) c = nullptr;
+        if (!c) err = fmt::format("aggregates record `{}`: {}", id, why);
         return c != nullptr;
       },
       &err);

@@ -1,11 +1,12 @@
 // checkpoint_test.cc — the records a checkpoint writes (Engine::collect_state) and reads back
-// (Engine::restore_state): a customer's traits have their own record, written only in a batch
-// where an identify or a `set` changed them, and restored onto the customer's record.
+// (Engine::restore_state): a customer's traits and its aggregates have records of their own,
+// written only in a batch that changed them, and restored onto the customer's record.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "runtime/dispatch/sink.h"
 #include "runtime/engine/engine.h"
@@ -25,7 +26,7 @@ journey upgrade {
 journey show {
   on b
   reentry always
-  n: send push "show" with { plan: customer.plan, paid: customer.paid }
+  n: send push "show" with { plan: customer.plan, paid: customer.paid, pays: count(pay within 1d) }
 }
 )";
 
@@ -137,7 +138,74 @@ TEST_F(CheckpointTest, RestoredCustomersHaveTheirLatestTraits) {
   ASSERT_TRUE(e.restore_state(state.source(), pos, fresh, &error)) << error;
   EXPECT_FALSE(fresh);
   e.process_line(track("b", "2026-12-01T10:04:00Z"), 5);
-  EXPECT_NE(out.text.find(R"("vars":{"plan":"pro","paid":true})"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find(R"("vars":{"plan":"pro","paid":true,"pays":1})"), std::string::npos) << out.text;
+}
+
+TEST_F(CheckpointTest, AggregatesAreWrittenOnlyWhenAnEventRecordedOne) {
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  StatePuts puts = batch(e, {track("ping", "2026-12-01T10:00:00Z")});
+  EXPECT_TRUE(has_key(puts, "cc1"));
+  EXPECT_FALSE(has_key(puts, "ac1"));  // no aggregate reads `ping`: nothing recorded, no record
+  puts = batch(e, {track("pay", "2026-12-01T10:01:00Z")});
+  EXPECT_TRUE(has_key(puts, "ac1"));
+  puts = batch(e, {track("b", "2026-12-01T10:02:00Z")});  // reads count(pay) and sends: no new record
+  EXPECT_TRUE(has_key(puts, "cc1"));
+  EXPECT_FALSE(has_key(puts, "ac1"));
+}
+
+// The aggregates record of an earlier batch, under the customer record of a later one, answers
+// as the engine that never stopped: also after the window passed an entry (the stored state
+// still holds it; the query evicts it the same way).
+TEST_F(CheckpointTest, RestoredAggregatesAnswerAsBefore) {
+  MemoryState state;
+  StringSink straight_out;
+  Engine straight(*module_, straight_out, nullptr);
+  std::vector<std::string> first = {track("pay", "2026-12-01T10:00:00Z"), track("pay", "2026-12-01T20:00:00Z")};
+  std::vector<std::string> second = {track("b", "2026-12-01T21:00:00Z"), track("ping", "2026-12-02T11:00:00Z")};
+  std::string last = track("b", "2026-12-02T12:00:00Z");  // one pay left the 1d window
+  {
+    StringSink out;
+    Engine e(*module_, out, nullptr);
+    for (const auto& l : first) e.process_line(l, ++line_);
+    StatePuts p1;
+    e.collect_state(Position{}, p1);
+    state.apply(p1);
+    for (const auto& l : second) e.process_line(l, ++line_);
+    StatePuts p2;
+    e.collect_state(Position{}, p2);
+    EXPECT_FALSE(has_key(p2, "ac1"));
+    state.apply(p2);
+  }
+  for (const auto& l : first) straight.process_line(l, 1);
+  for (const auto& l : second) straight.process_line(l, 1);
+  straight.process_line(last, 1);
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  Position pos;
+  bool fresh = true;
+  std::string error;
+  ASSERT_TRUE(e.restore_state(state.source(), pos, fresh, &error)) << error;
+  e.process_line(last, 1);
+  ASSERT_NE(out.text.find(R"("pays":1)"), std::string::npos) << out.text;
+  EXPECT_NE(straight_out.text.find(out.text), std::string::npos) << "restored:\n" << out.text << "straight:\n" << straight_out.text;
+}
+
+TEST_F(CheckpointTest, AggregatesWithoutTheirCustomerAreRefused) {
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  MemoryState state;
+  state.apply(batch(e, {track("pay", "2026-12-01T10:00:00Z")}));
+  ASSERT_TRUE(state.records.count("ac1"));
+  state.records.erase("cc1");
+  state.records.erase("tc1");  // `upgrade` set a trait: that record would be refused first
+  std::string error = restore_error(state);
+  EXPECT_NE(error.find("aggregates record `c1`: no customer record"), std::string::npos) << error;
+  state = MemoryState{};
+  Engine e2(*module_, out, nullptr);
+  state.apply(batch(e2, {track("pay", "2026-12-01T10:00:00Z")}));
+  state.records["ac1"] += "junk";
+  EXPECT_NE(restore_error(state).find("aggregates record `c1`: malformed aggregates record"), std::string::npos);
 }
 
 TEST_F(CheckpointTest, TraitsWithoutTheirCustomerAreRefused) {

@@ -101,6 +101,39 @@ void encode_traits_to(std::string& out, const Doc& traits) {
   encode_doc(out, traits);
 }
 
+void encode_aggregates_to(std::string& out, const Customer& c, const CodecContext& cx) {
+  out += static_cast<char>(kStateFormat);
+  size_t aggs = 0;
+  for (const auto& a : c.aggregates) aggs += a ? 1 : 0;
+  put_varint(out, aggs);
+  for (uint32_t slot = 0; slot < c.aggregates.size(); ++slot) {
+    if (!c.aggregates[slot]) continue;
+    vm::put_u64(out, cx.slot_signature(slot));
+    c.aggregates[slot]->encode(out);
+  }
+}
+
+bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error) {
+  ByteReader r(bytes);
+  if (r.byte() != kStateFormat) r.fail();
+  uint64_t n = r.count();
+  c.aggregates.clear();
+  for (uint64_t k = 0; k < n && r.ok(); ++k) {
+    uint32_t slot = cx.slot(r.u64());
+    auto st = std::make_unique<AggState>();
+    st->decode(r);
+    if (slot == 0xFFFFFFFF || !r.ok()) continue;  // an aggregate no loaded version keeps
+    if (c.aggregates.size() <= slot) c.aggregates.resize(slot + 1);
+    c.aggregates[slot] = std::move(st);
+  }
+  if (!r.ok() || !r.done()) {
+    c.aggregates.clear();
+    if (error) *error = "malformed aggregates record";
+    return false;
+  }
+  return true;
+}
+
 bool decode_traits(std::string_view bytes, Doc& traits, std::string* error) {
   ByteReader r(bytes);
   if (r.byte() != kStateFormat) r.fail();
@@ -124,13 +157,15 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
 // a checkpoint comes thousands of events later): asking for all of them first overlaps the misses
 // that encoding would otherwise take one after another (checkpoints ~20% cheaper, bench/README).
 static void prefetch_for_encoding(const Customer& c) {
-  for (const auto& a : c.aggregates) __builtin_prefetch(a.get());
   for (const auto& i : c.instances) __builtin_prefetch(i.get());
   __builtin_prefetch(c.dedup.hashes().data());
   __builtin_prefetch(c.sent.data());
   __builtin_prefetch(c.goals.data());
-  for (const auto& a : c.aggregates)
-    if (a) a->prefetch();
+  if (c.aggregates_dirty) {
+    for (const auto& a : c.aggregates) __builtin_prefetch(a.get());
+    for (const auto& a : c.aggregates)
+      if (a) a->prefetch();
+  }
   for (const auto& i : c.instances) {
     __builtin_prefetch(i->vm.locals.data());
     __builtin_prefetch(i->trigger.get());
@@ -147,14 +182,6 @@ void encode_customer_to(std::string& out, const Customer& c, const CodecContext&
   put_varint(out, c.dedup.hashes().size());
   for (uint64_t h : c.dedup.hashes()) vm::put_u64(out, h);
   put_varint(out, c.dedup.next());
-  size_t aggs = 0;
-  for (const auto& a : c.aggregates) aggs += a ? 1 : 0;
-  put_varint(out, aggs);
-  for (uint32_t slot = 0; slot < c.aggregates.size(); ++slot) {
-    if (!c.aggregates[slot]) continue;
-    vm::put_u64(out, cx.slot_signature(slot));
-    c.aggregates[slot]->encode(out);
-  }
   put_varint(out, c.instances.size());
   for (const auto& i : c.instances) {
     put_varint(out, i->seq);
@@ -212,16 +239,6 @@ bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx
   uint64_t next = r.varint();
   if (next >= kDedupWindow) r.fail();
   c.dedup.restore(std::move(ring), static_cast<uint32_t>(next));
-  n = r.count();
-  c.aggregates.clear();
-  for (uint64_t k = 0; k < n && r.ok(); ++k) {
-    uint32_t slot = cx.slot(r.u64());
-    auto st = std::make_unique<AggState>();
-    st->decode(r);
-    if (slot == 0xFFFFFFFF || !r.ok()) continue;  // an aggregate no loaded version keeps
-    if (c.aggregates.size() <= slot) c.aggregates.resize(slot + 1);
-    c.aggregates[slot] = std::move(st);
-  }
   n = r.count();
   c.instances.clear();
   for (uint64_t k = 0; k < n && r.ok(); ++k) {

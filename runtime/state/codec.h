@@ -18,7 +18,8 @@
 
 namespace laud::runtime {
 
-inline constexpr uint8_t kStateFormat = 4;  // 2: the engine record holds the input's hash; 3: traits apart; 4: compact aggregates
+// 2: the engine record holds the input's hash; 3: traits apart; 4: compact aggregates; 5: aggregates apart
+inline constexpr uint8_t kStateFormat = 5;
 
 void encode_doc(std::string& out, const Doc& d);
 bool decode_doc(vm::ByteReader& r, Doc& d, int depth = 0);
@@ -35,14 +36,16 @@ struct CodecContext {
   std::function<ModuleVersion*(uint64_t)> version;
 };
 
-// A customer's record holds everything but its traits, which have a record of their own
-// (written only when they changed: most events leave them alone).
+// A customer's record holds everything but its traits and its aggregates, which have records of
+// their own (each written only when it changed: most events leave both alone).
 // The *_to forms append to `out` (a buffer the caller reuses: no allocation per record).
 std::string encode_customer(const Customer& c, const CodecContext& cx);
 void encode_customer_to(std::string& out, const Customer& c, const CodecContext& cx);
 std::string encode_traits(const Doc& traits);
 void encode_traits_to(std::string& out, const Doc& traits);
 bool decode_traits(std::string_view bytes, Doc& traits, std::string* error);
+void encode_aggregates_to(std::string& out, const Customer& c, const CodecContext& cx);
+bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
 bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
 
 // Stats by journey name: `journey_id` maps (and may add) names when decoding.
