@@ -1,11 +1,14 @@
 // format.cc — the printer behind `laudc fmt`: walks the tree of one file in source order and
 // copies the comments found in the gaps between the items it prints (declarations, settings,
-// steps, `with` entries, policy lines), then checks that nothing but layout changed.
+// steps, `with` entries, policy lines, items of a list written over several lines), then checks
+// that nothing but layout changed.
 #include "compiler/format.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "compiler/driver.h"
+#include "compiler/source_scan.h"
 
 namespace laud::compiler {
 
@@ -17,74 +20,71 @@ using ast::Stmt;
 using ast::StmtKind;
 
 constexpr size_t kMaxWidth = 100;
-
-// Skips a string literal (plain with escapes, or raw r"...") starting at `i`; returns the index after it.
-size_t skip_string(std::string_view t, size_t i) {
-  bool raw = t[i] == 'r';
-  i += raw ? 2 : 1;
-  while (i < t.size() && t[i] != '"') {
-    if (!raw && t[i] == '\\') ++i;
-    ++i;
-  }
-  return std::min(i + 1, t.size());
-}
-
-bool raw_string_at(std::string_view t, size_t i) {
-  return t[i] == 'r' && i + 1 < t.size() && t[i + 1] == '"' &&
-         (i == 0 || !(std::isalnum(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '_'));
-}
-
-// The comment starting at `i`, if any: its end (index after it).
-size_t comment_end(std::string_view t, size_t i) {
-  if (i + 1 >= t.size() || t[i] != '/') return i;
-  if (t[i + 1] == '/') {
-    size_t e = t.find('\n', i);
-    return e == std::string_view::npos ? t.size() : e;
-  }
-  if (t[i + 1] == '*') {
-    size_t e = t.find("*/", i + 2);
-    return e == std::string_view::npos ? t.size() : e + 2;
-  }
-  return i;
-}
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && scan::is_space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// A comment's text as printed: without trailing blanks, with "\r\n" inside a block comment as "\n".
+std::string comment_text(std::string_view c) {
+  std::string out;
+  for (char ch : trim_right(c))
+    if (ch != '\r') out += ch;
+  return out;
+}
+
+struct Comment {
+  size_t offset;
+  std::string text;  // without the indentation of its later lines (fmt moves those with the first)
+};
+
+std::string without_indentation(const std::string& c) {
+  std::string out;
+  bool line_start = false;
+  for (char ch : c) {
+    if (line_start && (ch == ' ' || ch == '\t')) continue;
+    line_start = ch == '\n';
+    out += ch;
+  }
+  return out;
 }
 
 // The text without whitespace and comments outside string literals, and without a comma that
 // only precedes a closing bracket: what must not change. The comments are collected in order.
-std::string squeeze(std::string_view t, std::vector<std::string>* comments) {
+std::string squeeze(std::string_view t, std::vector<Comment>* comments) {
   std::string out;
+  auto next_significant = [&](size_t i) {
+    while (i < t.size()) {
+      if (scan::is_space(t[i])) {
+        ++i;
+      } else if (size_t e = scan::comment_end(t, i); e != i) {
+        i = e;
+      } else {
+        break;
+      }
+    }
+    return i;
+  };
   for (size_t i = 0; i < t.size();) {
     char c = t[i];
-    if (c == '"' || raw_string_at(t, i)) {
-      size_t e = skip_string(t, i);
+    if (scan::string_at(t, i)) {
+      size_t e = scan::string_end(t, i);
       out.append(t.substr(i, e - i));
       i = e;
-    } else if (size_t e = comment_end(t, i); e != i) {
-      if (comments) comments->emplace_back(trim_right(t.substr(i, e - i)));
+    } else if (size_t e = scan::comment_end(t, i); e != i) {
+      if (comments) comments->push_back({i, without_indentation(comment_text(t.substr(i, e - i)))});
       i = e;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+    } else if (scan::is_space(c)) {
       ++i;
     } else {
-      out += c;
+      size_t n = c == ',' ? next_significant(i + 1) : i;
+      if (!(c == ',' && n < t.size() && (t[n] == '}' || t[n] == ']' || t[n] == ')'))) out += c;
       ++i;
     }
   }
-  std::string cleaned;
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i] == '"') {
-      size_t e = skip_string(out, i);
-      cleaned.append(out, i, e - i);
-      i = e - 1;
-      continue;
-    }
-    if (out[i] == ',' && i + 1 < out.size() && (out[i + 1] == '}' || out[i + 1] == ']' || out[i + 1] == ')')) continue;
-    cleaned += out[i];
-  }
-  return cleaned;
+  return out;
 }
 
 std::string time_of_day(int32_t minutes) {
@@ -96,60 +96,107 @@ std::string time_of_day(int32_t minutes) {
   return s;
 }
 
+// Shifts the continuation lines of a block comment by `delta` columns (removing only spaces).
+std::string reindent(const std::string& comment, long delta) {
+  if (delta == 0 || comment.find('\n') == std::string::npos) return comment;
+  std::string out;
+  size_t start = 0;
+  for (bool first = true; start <= comment.size(); first = false) {
+    size_t end = comment.find('\n', start);
+    std::string_view l = std::string_view(comment).substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!first) {
+      out += '\n';
+      if (delta > 0 && !l.empty()) {
+        out.append(static_cast<size_t>(delta), ' ');
+      } else {
+        size_t drop = 0;
+        while (drop < static_cast<size_t>(-delta) && drop < l.size() && l[drop] == ' ') ++drop;
+        l.remove_prefix(drop);
+      }
+    }
+    out += l;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
 class Printer {
  public:
   explicit Printer(std::string_view text) : t_(text) {}
 
   std::string file(const ast::Module& m) {
-    if (t_.starts_with("\xEF\xBB\xBF")) {  // a UTF-8 byte order mark stays
-      out_ = "\xEF\xBB\xBF";
-      cursor_ = 3;
+    if (t_.starts_with(kBom)) {  // a UTF-8 byte order mark stays
+      out_ = kBom;
+      cursor_ = static_cast<uint32_t>(kBom.size());
     }
     for (const auto& d : m.decls) {
       gap(d->span.begin, false);
       decl(*d);
-      cursor_ = d->span.end;
+      cursor_ = std::max(cursor_, d->span.end);
     }
     gap(static_cast<uint32_t>(t_.size()), true);
-    while (!out_.empty() && out_.back() == '\n') out_.pop_back();
-    out_ += '\n';
-    return out_;
+    while (out_.ends_with("\n\n")) out_.pop_back();
+    return out_;  // nothing at all (an empty file) stays empty
   }
 
  private:
   std::string_view src(const Span& s) const { return t_.substr(s.begin, s.end - s.begin); }
 
+  // Code points between the start of the line holding `offset` and `offset`.
+  size_t source_column(size_t offset) const {
+    size_t line_start = t_.rfind('\n', offset == 0 ? 0 : offset - 1);
+    line_start = line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1;
+    return count_code_points(t_.substr(line_start, offset - line_start));
+  }
+  size_t out_column() const {
+    size_t nl = out_.rfind('\n');
+    return count_code_points(std::string_view(out_).substr(nl == std::string::npos ? 0 : nl + 1));
+  }
+
   // ------------------------------------------------------------ comments and blank lines
 
   // Copies the comments between the cursor and `until`: one on the line of the previous item
-  // stays at its end; the others get lines of their own. A blank line (or more) in the source
-  // becomes one blank line, except right after an opening brace and before a closing one.
+  // stays at its end, and a comment right below it that started in the same column stays under
+  // it; the others get lines of their own at the indentation of what follows. A blank line (or
+  // more) in the source becomes one, except right after an opening brace and before a closing one.
   void gap(uint32_t until, bool before_close) {
     std::string_view g = t_.substr(cursor_, until > cursor_ ? until - cursor_ : 0);
     int newlines = 0;
-    bool any_output = !out_.empty() && out_.back() == '\n';  // a line to put a trailing comment on
     for (size_t i = 0; i < g.size();) {
       if (g[i] == '\n') {
         ++newlines;
         ++i;
         continue;
       }
-      size_t e = comment_end(g, i);
+      size_t e = scan::comment_end(g, i);
       if (e == i) {
         ++i;
         continue;
       }
-      std::string_view c = trim_right(g.substr(i, e - i));
-      if (newlines == 0 && any_output) {
+      size_t at = cursor_ + i;
+      std::string c = comment_text(g.substr(i, e - i));
+      bool has_line = !out_.empty() && out_.back() == '\n';
+      if (newlines == 0 && has_line) {
         out_.pop_back();  // the '\n' of the previous line
         out_ += ' ';
-        out_ += c;
+        trail_out_col_ = out_column();
+        trail_src_col_ = source_column(at);
+        out_ += reindent(c, static_cast<long>(trail_out_col_) - static_cast<long>(trail_src_col_));
         out_ += '\n';
+        last_line_commented_ = true;
+      } else if (newlines == 1 && trail_out_col_ && source_column(at) == trail_src_col_) {
+        // The next line of a comment at the end of a line: under it.
+        out_.append(trail_out_col_, ' ');
+        out_ += reindent(c, static_cast<long>(trail_out_col_) - static_cast<long>(trail_src_col_));
+        out_ += '\n';
+        last_line_commented_ = true;
       } else {
         if (newlines >= 2) blank_line();
-        line(std::string(c));
+        long delta = static_cast<long>(2 * depth_) - static_cast<long>(source_column(at));
+        line(reindent(c, delta));
+        last_line_commented_ = true;
       }
-      any_output = true;
       newlines = 0;
       i = e;
     }
@@ -158,23 +205,26 @@ class Printer {
   }
 
   void blank_line() {
-    if (out_.empty() || out_ == "\xEF\xBB\xBF" || out_.ends_with("\n\n") || block_opened_) return;
+    if (out_.empty() || out_ == kBom || out_.ends_with("\n\n") || block_opened_) return;
     out_ += '\n';
+    trail_out_col_ = 0;
   }
 
   void line(const std::string& s) {
     block_opened_ = false;
+    last_line_commented_ = false;
+    trail_out_col_ = 0;
     out_.append(2 * depth_, ' ');
     out_ += s;
     out_ += '\n';
   }
 
-  // The next `c` ('{' or '}') at or after `from` outside comments and strings; its index.
+  // The next `c` at or after `from` outside comments and strings; its index.
   uint32_t find(char c, uint32_t from) const {
     for (size_t i = from; i < t_.size();) {
-      if (t_[i] == '"' || raw_string_at(t_, i)) {
-        i = skip_string(t_, i);
-      } else if (size_t e = comment_end(t_, i); e != i) {
+      if (scan::string_at(t_, i)) {
+        i = scan::string_end(t_, i);
+      } else if (size_t e = scan::comment_end(t_, i); e != i) {
         i = e;
       } else if (t_[i] == c) {
         return static_cast<uint32_t>(i);
@@ -185,19 +235,28 @@ class Printer {
     return static_cast<uint32_t>(t_.size());
   }
 
-  // `head {` on a line, the cursor after that brace.
-  void open(const std::string& head, uint32_t search_from) {
-    line(head + " {");
-    cursor_ = std::max(cursor_, find('{', search_from) + 1);
+  // `text` (which ends with the opening bracket) on a line, the cursor after that bracket.
+  void open(const std::string& text, char bracket, uint32_t search_from) {
+    line(text);
+    cursor_ = std::max(cursor_, find(bracket, search_from) + 1);
     ++depth_;
     block_opened_ = true;
   }
-  void close(const std::string& tail = "}") {
-    uint32_t brace = find('}', cursor_);
-    gap(brace, true);
-    cursor_ = brace + 1;
+  // The closing bracket (and `tail` after it); `{}` on the opening line when the block is empty.
+  void close(char bracket = '}', const std::string& tail = "") {
+    uint32_t at = find(bracket, cursor_);
+    gap(at, true);
+    cursor_ = at + 1;
     --depth_;
-    line(tail);
+    if (block_opened_ && !last_line_commented_) {
+      out_.pop_back();
+      out_ += bracket;
+      out_ += tail;
+      out_ += '\n';
+      block_opened_ = false;
+      return;
+    }
+    line(std::string(1, bracket) + tail);
   }
 
   // ------------------------------------------------------------ expressions
@@ -215,7 +274,7 @@ class Printer {
     for (uint32_t i = e.span.begin; i < limit; ++i) {
       char c = t_[i];
       if (c == '(') ++n;
-      else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+      else if (!scan::is_space(c)) break;
     }
     return n;
   }
@@ -225,7 +284,7 @@ class Printer {
     for (int k = 0; k < layers; ++k) {
       s.remove_prefix(s.find('(') + 1);
       s = trim_right(s.substr(0, s.rfind(')')));
-      while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+      while (!s.empty() && scan::is_space(s.front())) s.remove_prefix(1);
     }
     return std::string(s);
   }
@@ -258,8 +317,11 @@ class Printer {
       case ExprKind::kRoot: return std::string(ast::root_name(e.root));
       case ExprKind::kMember: return expr(*e.lhs) + "." + std::string(e.name.text);
       case ExprKind::kIndex: return expr(*e.lhs) + "[" + expr(*e.rhs) + "]";
-      case ExprKind::kUnary:
-        return e.op == ast::Op::kNot ? "not " + expr(*e.lhs) : "-" + expr(*e.lhs);
+      case ExprKind::kUnary: {
+        std::string operand = expr(*e.lhs);
+        if (e.op == ast::Op::kNot) return "not " + operand;
+        return (operand.starts_with('-') ? "- " : "-") + operand;  // `- -5`, not `--5`
+      }
       case ExprKind::kBinary:
         return expr(*e.lhs) + " " + std::string(ast::op_text(e.op)) + " " + expr(*e.rhs);
       case ExprKind::kCall: return std::string(e.name.text) + "(" + list(e.items) + ")";
@@ -275,15 +337,14 @@ class Printer {
     return {};
   }
 
-  // `head` + the condition; a line too long for kMaxWidth whose condition is a chain of `or` (or
-  // of `and`) without parentheses is broken before each of those operators, indented once more.
-  void condition_line(const std::string& head, const Expr& cond, const std::string& tail = "") {
+  // `head` + the condition + `tail`; a line too long for kMaxWidth whose condition is a chain of
+  // `or` (or of `and`) without parentheses is broken before each of those operators, four
+  // columns further in than the line.
+  std::string condition_text(const std::string& head, const Expr& cond, const std::string& tail) const {
     std::string one = head + expr(cond) + tail;
     if (2 * depth_ + count_code_points(one) <= kMaxWidth || cond.kind != ExprKind::kBinary ||
-        (cond.op != ast::Op::kOr && cond.op != ast::Op::kAnd) || paren_layers(cond) > 0) {
-      line(one);
-      return;
-    }
+        (cond.op != ast::Op::kOr && cond.op != ast::Op::kAnd) || paren_layers(cond) > 0)
+      return one;
     std::vector<const Expr*> operands;
     const Expr* e = &cond;
     while (e->kind == ExprKind::kBinary && e->op == cond.op && paren_layers(*e) == 0) {
@@ -296,7 +357,39 @@ class Printer {
     std::string text = head + expr(*operands[0]);
     for (size_t k = 1; k < operands.size(); ++k)
       text += "\n" + std::string(2 * depth_ + 4, ' ') + op + " " + expr(*operands[k]);
-    line(text + tail);
+    return text + tail;
+  }
+  void condition_line(const std::string& head, const Expr& cond, const std::string& tail = "") {
+    line(condition_text(head, cond, tail));
+  }
+
+  // A list written over several lines stays one item a line (comments between items kept).
+  bool multi_line_list(const Expr& e) const {
+    return e.kind == ExprKind::kList && !e.items.empty() && paren_layers(e) == 0 &&
+           src(e.span).find('\n') != std::string_view::npos;
+  }
+  void list_lines(const std::string& head, const Expr& list, const std::string& tail) {
+    open(head + "[", '[', list.span.begin);
+    items(list.items);
+    close(']', tail);
+  }
+  void items(const std::vector<ast::ExprPtr>& xs) {
+    for (const auto& x : xs) {
+      gap(x->span.begin, false);
+      line(expr(*x) + ",");
+      cursor_ = std::max(cursor_, x->span.end);
+      skip_comma();
+    }
+  }
+  void skip_comma() {
+    uint32_t i = cursor_;
+    while (i < t_.size() && (t_[i] == ' ' || t_[i] == '\t')) ++i;
+    if (i < t_.size() && t_[i] == ',') cursor_ = i + 1;
+  }
+  // `head` + a value (a const's, a `let`'s, a `set`'s).
+  void value_line(const std::string& head, const Expr& value) {
+    if (multi_line_list(value)) list_lines(head, value, "");
+    else condition_line(head, value);
   }
 
   // ------------------------------------------------------------ declarations and settings
@@ -310,26 +403,26 @@ class Printer {
 
   void decl(const ast::Decl& d) {
     switch (d.kind) {
-      case ast::DeclKind::kConst: condition_line("const " + std::string(d.name.text) + " = ", *d.value); return;
-      case ast::DeclKind::kSegment: condition_line("segment " + std::string(d.name.text) + " = ", *d.value); return;
+      case ast::DeclKind::kConst: return value_line("const " + std::string(d.name.text) + " = ", *d.value);
+      case ast::DeclKind::kSegment: return value_line("segment " + std::string(d.name.text) + " = ", *d.value);
       case ast::DeclKind::kPolicy: return policy(d);
       case ast::DeclKind::kJourney: return journey(d);
     }
   }
 
   void policy(const ast::Decl& d) {
-    open("policy", d.span.begin);
+    open("policy {", '{', d.span.begin);
     struct Item {
       uint32_t begin, end;
       std::string text;
     };
-    std::vector<Item> items;
+    std::vector<Item> lines;
     for (const ast::Cap& c : d.caps)
-      items.push_back({c.span.begin, c.span.end,
+      lines.push_back({c.span.begin, c.span.end,
                        "cap " + std::string(c.channel.text) + " " + expr(*c.count) + " per " + expr(*c.window)});
-    if (d.quiet) items.push_back({d.quiet_span.begin, d.quiet_span.end, quiet(*d.quiet)});
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.begin < b.begin; });
-    for (const Item& i : items) {
+    if (d.quiet) lines.push_back({d.quiet_span.begin, d.quiet_span.end, quiet(*d.quiet)});
+    std::sort(lines.begin(), lines.end(), [](const Item& a, const Item& b) { return a.begin < b.begin; });
+    for (const Item& i : lines) {
       gap(i.begin, false);
       line(i.text);
       cursor_ = std::max(cursor_, i.end);
@@ -338,7 +431,7 @@ class Printer {
   }
 
   void journey(const ast::Decl& d) {
-    open("journey " + std::string(d.name.text), d.name.span.end);
+    open("journey " + std::string(d.name.text) + " {", '{', d.name.span.end);
     for (const ast::Setting& s : d.settings) {
       gap(s.span.begin, false);
       setting(s);
@@ -346,10 +439,6 @@ class Printer {
     }
     block(d.body);
     close();
-  }
-
-  std::string event_where(const ast::EventName& e, const ast::ExprPtr& where) const {
-    return event_name(e) + (where ? " where " : "");
   }
 
   void setting(const ast::Setting& s) {
@@ -360,7 +449,7 @@ class Printer {
       case K::kGoal: {
         std::string head = s.kind == K::kOnEvent ? "on " : s.kind == K::kExitOn ? "exit on " : "goal ";
         std::string tail = s.kind == K::kGoal && s.expr ? " within " + expr(*s.expr) : "";
-        if (s.where) condition_line(head + event_where(s.event, s.where), *s.where, tail);
+        if (s.where) condition_line(head + event_name(s.event) + " where ", *s.where, tail);
         else line(head + event_name(s.event) + tail);
         return;
       }
@@ -402,7 +491,7 @@ class Printer {
         if (s.days_span.line != 0) {
           std::string days;
           for (char c : src(s.days_span))
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') days += c;
+            if (!scan::is_space(c)) days += c;
           text += " on " + days;
         }
         if (s.value) text += " in " + expr(*s.value);
@@ -410,17 +499,18 @@ class Printer {
         return;
       }
       case StmtKind::kWaitUpTo: {
-        open(head + "wait up to " + expr(*s.value), s.value->span.end);
+        open(head + "wait up to " + expr(*s.value) + " {", '{', s.value->span.end);
         for (const ast::OnBranch& b : s.branches) {
           gap(b.span.begin, false);
-          std::string on = "on " + event_name(b.event) + (b.where ? " where " + expr(*b.where) : "");
-          open(on, b.where ? b.where->span.end : b.event.span.end);
+          std::string on = "on " + event_name(b.event);
+          open(b.where ? condition_text(on + " where ", *b.where, " {") : on + " {", '{',
+               b.where ? b.where->span.end : b.event.span.end);
           block(b.body);
           close();
         }
         if (s.timeout) {
           gap(s.timeout_span.begin, false);
-          open("timeout", s.timeout_span.begin);
+          open("timeout {", '{', s.timeout_span.begin);
           block(*s.timeout);
           close();
         }
@@ -429,7 +519,7 @@ class Printer {
       }
       case StmtKind::kIf: return if_step(s, head);
       case StmtKind::kSplit: {
-        open(head + "split " + std::string(s.name.text), s.name.span.end);
+        open(head + "split " + std::string(s.name.text) + " {", '{', s.name.span.end);
         for (const ast::Variant& v : s.variants) {
           gap(v.span.begin, false);
           std::string percent(src(v.percent_span));
@@ -438,15 +528,15 @@ class Printer {
             cursor_ = std::max(cursor_, v.percent_span.end);
             continue;
           }
-          open("variant " + std::string(v.name.text) + " " + percent, v.percent_span.end);
+          open("variant " + std::string(v.name.text) + " " + percent + " {", '{', v.percent_span.end);
           block(v.body);
           close();
         }
         close();
         return;
       }
-      case StmtKind::kLet: condition_line(head + "let " + std::string(s.name.text) + " = ", *s.value); return;
-      case StmtKind::kSet: condition_line(head + "set " + expr(*s.target) + " = ", *s.value); return;
+      case StmtKind::kLet: return value_line(head + "let " + std::string(s.name.text) + " = ", *s.value);
+      case StmtKind::kSet: return value_line(head + "set " + expr(*s.target) + " = ", *s.value);
       case StmtKind::kGoto: line(head + "goto " + std::string(s.name.text)); return;
       case StmtKind::kExit: line(head + "exit"); return;
     }
@@ -455,23 +545,16 @@ class Printer {
   void if_step(const Stmt& s, const std::string& head) {
     for (size_t k = 0; k < s.arms.size(); ++k) {
       const ast::IfArm& a = s.arms[k];
-      uint32_t from = a.cond ? a.cond->span.end : cursor_;
       if (k == 0) {
-        condition_line(head + "if ", *a.cond, " {");
-        cursor_ = std::max(cursor_, find('{', from) + 1);
-        ++depth_;
-        block_opened_ = true;
+        open(condition_text(head + "if ", *a.cond, " {"), '{', a.cond->span.end);
       } else {
         // `} else if C {` / `} else {` on one line: the previous arm's brace closes here.
         uint32_t brace = find('}', cursor_);
         gap(brace, true);
         cursor_ = brace + 1;
         --depth_;
-        if (a.cond) condition_line("} else if ", *a.cond, " {");
-        else line("} else {");
-        cursor_ = std::max(cursor_, find('{', a.cond ? a.cond->span.end : cursor_) + 1);
-        ++depth_;
-        block_opened_ = true;
+        std::string text = a.cond ? condition_text("} else if ", *a.cond, " {") : "} else {";
+        open(text, '{', a.cond ? a.cond->span.end : cursor_);
       }
       block(a.body);
     }
@@ -499,34 +582,41 @@ class Printer {
       for (size_t k = 0; k < s.with.size(); ++k)
         w += (k ? ", " : "") + std::string(src(s.with[k].key.span)) + ": " + expr(*s.with[k].value);
       std::string all = text + " with { " + w + " }";
-      if (2 * depth_ + count_code_points(all) <= kMaxWidth && comments_inside(s.span) == 0) {
+      if (2 * depth_ + count_code_points(all) <= kMaxWidth && !has_comment(s.span)) {
         line(all);
         return;
       }
     }
-    open(text + " with", after);
+    open(text + " with {", '{', after);
     for (const ast::WithEntry& e : s.with) {
       gap(e.key.span.begin, false);
-      line(std::string(src(e.key.span)) + ": " + expr(*e.value) + ",");
+      std::string key = std::string(src(e.key.span)) + ": ";
+      if (multi_line_list(*e.value)) {
+        cursor_ = std::max(cursor_, e.key.span.end);
+        list_lines(key, *e.value, ",");
+      } else {
+        line(key + expr(*e.value) + ",");
+      }
       cursor_ = std::max(cursor_, e.value->span.end);
-      uint32_t comma = cursor_;
-      while (comma < t_.size() && (t_[comma] == ' ' || t_[comma] == '\t')) ++comma;
-      if (comma < t_.size() && t_[comma] == ',') cursor_ = comma + 1;
+      skip_comma();
     }
     close();
   }
 
-  int comments_inside(const Span& s) const {
-    std::vector<std::string> c;
+  bool has_comment(const Span& s) const {
+    std::vector<Comment> c;
     squeeze(src(s), &c);
-    return static_cast<int>(c.size());
+    return !c.empty();
   }
 
   std::string_view t_;
   std::string out_;
   uint32_t cursor_ = 0;
   size_t depth_ = 0;
-  bool block_opened_ = false;  // nothing printed yet inside the block just opened
+  bool block_opened_ = false;        // nothing printed yet inside the block just opened
+  bool last_line_commented_ = false;  // the last line printed ends with (or is) a comment
+  size_t trail_out_col_ = 0;          // where the comment at the end of the last line starts (0: none)
+  size_t trail_src_col_ = 0;          // and where it started in the source
 };
 
 FormatResult format_once(std::string_view name, std::string_view text) {
@@ -538,8 +628,22 @@ FormatResult format_once(std::string_view name, std::string_view text) {
     return r;
   }
   r.text = Printer(c.sources.file(0).text()).file(c.module);
+  // Line ends: a file whose first line ends with "\r\n" keeps "\r\n" everywhere.
+  size_t nl = text.find('\n');
+  if (nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r') {
+    std::string crlf;
+    for (char ch : r.text) {
+      if (ch == '\n') crlf += '\r';
+      crlf += ch;
+    }
+    r.text = std::move(crlf);
+  }
   r.ok = true;
   return r;
+}
+
+uint32_t line_of(std::string_view text, size_t offset) {
+  return static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(offset, text.size())), '\n')) + 1;
 }
 
 }  // namespace
@@ -547,17 +651,27 @@ FormatResult format_once(std::string_view name, std::string_view text) {
 FormatResult format_source(std::string_view name, std::string_view text) {
   FormatResult r = format_once(name, text);
   if (!r.ok) return r;
-  std::vector<std::string> before, after;
+  std::vector<Comment> before, after;
   bool same_tokens = squeeze(text, &before) == squeeze(r.text, &after);
-  FormatResult again = format_once(name, r.text);
-  const char* why = !same_tokens                       ? "the program's text would change"
-                    : before != after                  ? "a comment would be lost or moved across code"
-                    : !again.ok || again.text != r.text ? "formatting is not stable on this file"
-                                                        : nullptr;
-  if (why) {
+  std::string why;
+  if (!same_tokens) {
+    why = "the program's text would change (please report this file)";
+  } else if (before.size() != after.size() ||
+             !std::equal(before.begin(), before.end(), after.begin(), [](const Comment& a, const Comment& b) {
+               return a.text == b.text;
+             })) {
+    size_t k = 0;
+    while (k < before.size() && k < after.size() && before[k].text == after[k].text) ++k;
+    size_t at = k < before.size() ? before[k].offset : text.size();
+    why = "the comment on line " + std::to_string(line_of(text, at)) +
+          " is inside an expression or between the words of one step, where the layout cannot keep it; "
+          "move it to a line of its own";
+  } else if (FormatResult again = format_once(name, r.text); !again.ok || again.text != r.text) {
+    why = "formatting is not stable on this file (please report it)";
+  }
+  if (!why.empty()) {
     r.ok = false;
-    r.error = std::string(name) + ": error: cannot format this file safely: " + why +
-              " (a comment inside an expression or between a step's words?); the file is left as it is\n";
+    r.error = std::string(name) + ": error: cannot format this file safely: " + why + "; the file is left as it is\n";
     r.text.clear();
   }
   return r;

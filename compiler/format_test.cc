@@ -44,7 +44,8 @@ TEST(Format, KeepsAByteOrderMark) {
 TEST(Format, EndsWithOneNewline) {
   EXPECT_EQ(formatted("const A = 1"), "const A = 1\n");
   EXPECT_EQ(formatted("const A = 1\n\n\n"), "const A = 1\n");
-  EXPECT_EQ(formatted(""), "\n");
+  EXPECT_EQ(formatted(""), "");  // an empty file stays empty
+  EXPECT_EQ(formatted("\n\n"), "");
 }
 
 TEST(Format, RefusesSyntaxErrorsWithDiagnostics) {
@@ -55,9 +56,11 @@ TEST(Format, RefusesSyntaxErrorsWithDiagnostics) {
 }
 
 TEST(Format, RefusesACommentItCannotPlace) {
-  FormatResult r = format_source("c.journey", "const A = 1 + /* inside */ 2\n");
+  FormatResult r = format_source("c.journey", "// fine\n\nconst A = 1 + /* inside */ 2\n");
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("c.journey: error: cannot format this file safely: a comment would be lost"), std::string::npos)
+  EXPECT_NE(r.error.find("c.journey: error: cannot format this file safely: the comment on line 3 is inside an "
+                         "expression"),
+            std::string::npos)
       << r.error;
   EXPECT_TRUE(r.text.empty());
 }
@@ -70,6 +73,65 @@ TEST(Format, ACommentBetweenItemsIsKept) {
 TEST(Format, SendSpreadOverLinesComesTogether) {
   EXPECT_EQ(formatted("journey j {\n  on a\n  x: send\n    sms\n    \"t\"\n    to customer.phone\n}\n"),
             "journey j {\n  on a\n  x: send sms \"t\" to customer.phone\n}\n");
+}
+
+TEST(Format, RawStringEndingInABackslashBeforeATrailingComma) {
+  EXPECT_EQ(formatted("journey j {\n  on a\n  send email \"x\" with { path: r\"C:\\\", n: 1, }\n}\n"),
+            "journey j {\n  on a\n  send email \"x\" with { path: r\"C:\\\", n: 1 }\n}\n");
+}
+
+TEST(Format, FormFeedAndVerticalTabAreWhitespace) {
+  EXPECT_EQ(formatted("const A =\f1\vconst B = 2\n"), "const A = 1\nconst B = 2\n");
+}
+
+TEST(Format, CrlfFilesKeepCrlf) {
+  EXPECT_EQ(formatted("/* a\r\n   b */\r\nconst A  = 1\r\n"), "/* a\r\n   b */\r\nconst A = 1\r\n");
+}
+
+TEST(Format, EmptyBlocksCloseOnTheirLine) {
+  EXPECT_EQ(formatted("journey j {\n}\n"), "journey j {}\n");
+  EXPECT_EQ(formatted("journey j { // why\n}\n"), "journey j { // why\n}\n");
+  EXPECT_EQ(formatted("journey j {\n  on a\n  wait up to 1d {\n    timeout { }\n  }\n}\n"),
+            "journey j {\n  on a\n  wait up to 1d {\n    timeout {}\n  }\n}\n");
+}
+
+TEST(Format, MultiLineListsKeepOneItemALine) {
+  EXPECT_EQ(formatted("const EU = [\n\"DE\", // Germany\n  \"FR\"]\nconst ONE = [1,\n 2]\n"),
+            "const EU = [\n  \"DE\", // Germany\n  \"FR\",\n]\nconst ONE = [\n  1,\n  2,\n]\n");
+}
+
+TEST(Format, ACommentContinuedOnTheNextLineStaysAligned) {
+  std::string text =
+      "policy {\n"
+      "  cap email 3 per 1d   // per customer: a send is suppressed when\n"
+      "                       // the window already holds N sends\n"
+      "  cap sms 1 per 1d\n"
+      "}\n";
+  EXPECT_EQ(formatted(text),
+            "policy {\n"
+            "  cap email 3 per 1d // per customer: a send is suppressed when\n"
+            "                     // the window already holds N sends\n"
+            "  cap sms 1 per 1d\n"
+            "}\n");
+}
+
+TEST(Format, BlockCommentLinesMoveWithTheirFirstLine) {
+  EXPECT_EQ(formatted("journey j {\n  on a\n/* one\n * two\n */\n  send push \"p\"\n}\n"),
+            "journey j {\n  on a\n  /* one\n   * two\n   */\n  send push \"p\"\n}\n");
+}
+
+TEST(Format, NegatedNegativeKeepsASpace) {
+  EXPECT_EQ(formatted("const A = - -5\nconst B = -(-5)\n"), "const A = - -5\nconst B = -(-5)\n");
+}
+
+TEST(Format, LongBranchConditionsBreak) {
+  std::string text =
+      "journey j {\n  on a\n  wait up to 1d {\n    on purchase where event.amount > 100 and event.currency == \"EUR\" and "
+      "event.channel == \"web\" and event.coupon == null {\n      exit\n    }\n  }\n}\n";
+  EXPECT_EQ(formatted(text),
+            "journey j {\n  on a\n  wait up to 1d {\n    on purchase where event.amount > 100\n"
+            "        and event.currency == \"EUR\"\n        and event.channel == \"web\"\n"
+            "        and event.coupon == null {\n      exit\n    }\n  }\n}\n");
 }
 
 }  // namespace

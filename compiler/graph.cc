@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler/flow.h"
+#include "compiler/source_scan.h"
 
 namespace laud::compiler {
 
@@ -17,6 +18,9 @@ using ast::Stmt;
 using ast::StmtKind;
 
 enum class Shape { kStep, kDecision, kTerminal };
+
+// Node ids of the three terminals (`end` alone is a keyword in Mermaid).
+const std::string kStart = "j_start", kEnd = "j_end", kExit = "j_exit";
 
 struct Node {
   std::string id, label;
@@ -40,20 +44,22 @@ class Builder {
         continue;
       triggers += (triggers.empty() ? "" : "\n") + text(s.span);
     }
-    nodes_.push_back({"start", triggers.empty() ? std::string(j_.name.text) : triggers, Shape::kTerminal});
+    nodes_.push_back({kStart, triggers.empty() ? std::string(j_.name.text) : triggers, Shape::kTerminal});
     number(j_.body);
-    edge("start", branch(j_.body, "end"), "");
-    nodes_.push_back({"end", "end", Shape::kTerminal});
-    if (exit_used_) nodes_.push_back({"exit", "exit", Shape::kTerminal});
+    edge(kStart, branch(j_.body, kEnd), "");
+    // `end` only where the body can complete (a body that always loops or exits has none).
+    if (std::any_of(edges_.begin(), edges_.end(), [](const Edge& e) { return e.to == kEnd; }))
+      nodes_.push_back({kEnd, "end", Shape::kTerminal});
+    if (exit_used_) nodes_.push_back({kExit, "exit", Shape::kTerminal});
     sort();
   }
 
   // Nodes in source order (start first, end and exit last), edges in the order of their source.
   void sort() {
     auto rank = [](const std::string& id) {
-      if (id == "start") return 0.0;
-      if (id == "end") return 1e12;
-      if (id == "exit") return 2e12;
+      if (id == kStart) return 0.0;
+      if (id == kEnd) return 1e12;
+      if (id == kExit) return 2e12;
       size_t us = id.find('_');
       double r = std::stod(id.substr(1, us == std::string::npos ? std::string::npos : us - 1));
       return us == std::string::npos ? r : r + std::stod(id.substr(us + 1)) / 1000.0;
@@ -92,19 +98,29 @@ class Builder {
   }
 
  private:
-  // The source text of a span on one line: whitespace runs become one space.
+  // The source text of a span on one line: comments dropped, whitespace runs outside string
+  // literals made one space.
   std::string text(const Span& s) const {
     std::string_view t = sources_.file(s.file).text().substr(s.begin, s.end - s.begin);
     std::string out;
     bool space = false;
-    for (char c : t) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+    for (size_t i = 0; i < t.size();) {
+      size_t e = scan::string_at(t, i) ? scan::string_end(t, i) : i;
+      if (e == i && (e = scan::comment_end(t, i)) != i) {
         space = !out.empty();
+        i = e;
+        continue;
+      }
+      if (e == i && scan::is_space(t[i])) {
+        space = !out.empty();
+        ++i;
         continue;
       }
       if (space) out += ' ';
       space = false;
-      out += c;
+      if (e == i) e = i + 1;
+      out.append(t.substr(i, e - i));
+      i = e;
     }
     return out;
   }
@@ -126,7 +142,8 @@ class Builder {
   static std::string escape_mermaid(const std::string& s) {
     std::string out;
     for (char c : s) {
-      if (c == '"') out += "#quot;";
+      if (c == '#') out += "#35;";
+      else if (c == '"') out += "#quot;";
       else if (c == '\n') out += "<br/>";
       else if (c == '<') out += "#lt;";
       else if (c == '>') out += "#gt;";
@@ -158,7 +175,7 @@ class Builder {
     for (int hops = 0; s && hops < 64; ++hops) {
       if (s->kind == StmtKind::kExit) {
         exit_used_ = true;
-        return "exit";
+        return kExit;
       }
       if (s->kind != StmtKind::kGoto) return ids_.at(s);
       const StepFlow* f = flow_.find(s);
@@ -206,12 +223,12 @@ class Builder {
         for (size_t k = 0; k < s.arms.size(); ++k) {
           const ast::IfArm& a = s.arms[k];
           if (!a.cond) {
-            edge(from, branch(a.body, next), "else");
+            edge(from, branch(a.body, next), "no");
             return;
           }
           std::string decision = k == 0 ? id : id + "_" + std::to_string(k);
           nodes_.push_back({decision, (k == 0 ? head(s) : std::string()) + "if " + text(*a.cond), Shape::kDecision});
-          if (k > 0) edge(from, decision, "else");
+          if (k > 0) edge(from, decision, "no");
           edge(decision, branch(a.body, next), "yes");
           from = decision;
         }

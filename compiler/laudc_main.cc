@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -101,37 +102,68 @@ struct FmtOptions {
   bool check = false;
 };
 
-// Rewrites each file in its canonical layout (only files that change are written); with --check,
-// writes nothing and names the files that are not formatted. 1 when any file is not formatted
-// (--check), has syntax errors or cannot be read or written.
+// Rewrites each file in its canonical layout (only files that change are written, through a
+// temporary file renamed over the old one); with --check, writes nothing and names the files
+// that are not formatted. `-` reads stdin and writes the result to stdout. 1 when any file is not
+// formatted (--check), has syntax errors or cannot be read or written.
 int run_fmt(const FmtOptions& o) {
   int rc = 0;
+  std::vector<std::string> seen;
   for (const std::string& path : o.files) {
-    std::ifstream in(path, std::ios::binary);
+    if (std::find(seen.begin(), seen.end(), path) != seen.end()) continue;
+    seen.push_back(path);
     std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad() || std::filesystem::is_directory(path)) {
-      std::cerr << path << ": error: cannot read file [E0902]\n";
+    bool is_stdin = path == "-";
+    if (is_stdin) {
+      text << std::cin.rdbuf();
+    } else if (std::filesystem::is_directory(path)) {
+      std::cerr << path << ": error: cannot read file: it is a directory [E0902]\n";
       rc = 1;
       continue;
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      if (in) text << in.rdbuf();
+      if (!in || in.bad()) {
+        std::cerr << path << ": error: cannot read file [E0902]\n";
+        rc = 1;
+        continue;
+      }
     }
     std::string original = std::move(text).str();
-    laud::compiler::FormatResult r = laud::compiler::format_source(path, original);
+    laud::compiler::FormatResult r = laud::compiler::format_source(is_stdin ? "<stdin>" : path, original);
     if (!r.ok) {
       std::cerr << r.error;
       rc = 1;
+      if (is_stdin && !o.check) std::cout << original;  // a filter passes what it cannot format through
+      continue;
+    }
+    if (is_stdin && !o.check) {
+      std::cout << r.text;
       continue;
     }
     if (r.text == original) continue;
     if (o.check) {
-      std::cout << path << "\n";
+      std::cout << (is_stdin ? "<stdin>" : path) << "\n";
       rc = 1;
       continue;
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << r.text;
-    if (!out.flush()) {
-      std::cerr << path << ": error: cannot write file\n";
+    std::string tmp = path + ".laudc-fmt.tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << r.text;
+      if (!out.flush()) {
+        std::cerr << path << ": error: cannot write " << tmp << "\n";
+        std::filesystem::remove(tmp);
+        rc = 1;
+        continue;
+      }
+    }
+    std::error_code ec;
+    std::filesystem::permissions(tmp, std::filesystem::status(path, ec).permissions(), ec);
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+      std::cerr << path << ": error: cannot replace the file: " << ec.message() << "\n";
+      std::filesystem::remove(tmp, ec);
       rc = 1;
     }
   }
@@ -200,7 +232,7 @@ int main(int argc, char** argv) {
 
   FmtOptions fmt;
   CLI::App* cmd_fmt = app.add_subcommand("fmt", "Rewrite FILE... in the canonical layout (docs/language.md, \"Formatting\")");
-  cmd_fmt->add_option("files", fmt.files, ".journey files")->required();
+  cmd_fmt->add_option("files", fmt.files, ".journey files (`-`: stdin to stdout)")->required();
   cmd_fmt->add_flag("--check", fmt.check, "Write nothing; list the files that are not formatted and exit 1 if any");
 
   GraphOptions graph;

@@ -184,7 +184,7 @@ TEST(ParseCases, FormatOrRefuseOnlyForCommentsInsideExpressions) {
       ++formatted;
       continue;
     }
-    EXPECT_NE(r.error.find("a comment would be lost"), std::string::npos) << name << ": " << r.error;
+    EXPECT_NE(r.error.find("is inside an expression or between the words of one step"), std::string::npos) << name << ": " << r.error;
   }
   EXPECT_GE(formatted, 20u);
 }
@@ -231,7 +231,7 @@ TEST(Examples, EveryJourneyDraws) {
     }
     for (const std::string& t : targets) EXPECT_TRUE(nodes.count(t)) << d->name.text << ": edge to unknown node " << t;
     for (const std::string& n : nodes) {
-      if (n == "start" || n == "node" || n == "edge") continue;  // "node [shape=...]": the defaults
+      if (n == "j_start" || n == "node" || n == "edge") continue;  // "node [shape=...]": the defaults
       EXPECT_TRUE(targets.count(n)) << d->name.text << ": node " << n << " has no edge into it";
     }
   }

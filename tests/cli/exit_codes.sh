@@ -51,6 +51,19 @@ before=$(stat -c %Y good.journey)
 sleep 1
 expect 0 "laudc fmt leaves a formatted file alone" -- "$LAUDC" fmt good.journey
 [ "$(stat -c %Y good.journey)" = "$before" ] || { echo "FAIL: fmt rewrote a formatted file"; failures=$((failures + 1)); }
+printf 'const  A=1\n' > stdin.journey
+expect 0 "laudc fmt - (stdin to stdout)" -- "$LAUDC" fmt - < stdin.journey
+[ "$(cat out.txt)" = "const A = 1" ] || { echo "FAIL: fmt - wrote '$(cat out.txt)'"; failures=$((failures + 1)); }
+expect 1 "laudc fmt --check - (unformatted stdin)" -- "$LAUDC" fmt --check - < stdin.journey
+expect 1 "laudc fmt - (stdin with a syntax error)" -- "$LAUDC" fmt - < bad.journey
+cmp -s out.txt bad.journey || { echo "FAIL: fmt - did not pass unformattable input through"; failures=$((failures + 1)); }
+cp stdin.journey twice.journey
+expect 1 "laudc fmt --check the same file twice" -- "$LAUDC" fmt --check twice.journey twice.journey
+[ "$(wc -l < out.txt)" = 1 ] || { echo "FAIL: a file named twice is listed twice"; failures=$((failures + 1)); }
+chmod 640 twice.journey
+expect 0 "laudc fmt keeps the file's mode" -- "$LAUDC" fmt twice.journey
+[ "$(stat -c %a twice.journey)" = 640 ] || { echo "FAIL: fmt changed the mode to $(stat -c %a twice.journey)"; failures=$((failures + 1)); }
+ls ./*.tmp >/dev/null 2>&1 && { echo "FAIL: fmt left a temporary file"; failures=$((failures + 1)); }
 expect 0 "laudc graph dot" -- "$LAUDC" graph good.journey --journey j
 grep -q '^digraph "j" {' out.txt || { echo "FAIL: no DOT graph"; failures=$((failures + 1)); }
 expect 0 "laudc graph mermaid" -- "$LAUDC" graph good.journey --journey j --format mermaid
