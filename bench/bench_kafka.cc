@@ -441,6 +441,7 @@ Run make_run(const std::string& base, const std::string& phase) {
 }
 
 int g_batch_messages = 0, g_batch_ms = 0;  // 0: laudd's defaults
+std::vector<std::string> g_properties;      // KEY=VALUE for laudd's [kafka.properties]
 
 pid_t start_laudd(const std::string& laudd, const fs::path& work, const Run& r, const std::string& module,
                   bool stop_at_end, const std::string& tag) {
@@ -454,6 +455,11 @@ pid_t start_laudd(const std::string& laudd, const fs::path& work, const Run& r, 
     f << fmt::format("instance_id = \"bench\"\nstop_at_end = {}\n", stop_at_end ? "true" : "false");
     if (g_batch_messages) f << fmt::format("batch_messages = {}\n", g_batch_messages);
     if (g_batch_ms) f << fmt::format("batch_ms = {}\n", g_batch_ms);
+    if (!g_properties.empty()) f << "\n[kafka.properties]\n";
+    for (const std::string& kv : g_properties) {
+      size_t eq = kv.find('=');
+      f << fmt::format("\"{}\" = \"{}\"\n", kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+    }
   }
   std::string log = (work / (tag + ".log")).string();
   std::fflush(stdout);
@@ -579,6 +585,8 @@ int main(int argc, char** argv) {
                  "latency")->capture_default_str();
   app.add_option("--batch-messages", batch_messages, "laudd's kafka.batch_messages (default: laudd's)");
   app.add_option("--batch-ms", batch_ms, "laudd's kafka.batch_ms (default: laudd's)");
+  app.add_option("--laudd-property", g_properties,
+                 "KEY=VALUE for laudd's [kafka.properties] (librdkafka, e.g. linger.ms=20); repeatable");
   app.add_option("--bootstrap", g_bootstrap, "the broker")->capture_default_str();
   app.add_option("--laudd", laudd, "laudd binary")->capture_default_str();
   app.add_option("--laudc", laudc, "laudc binary")->capture_default_str();

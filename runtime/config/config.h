@@ -45,7 +45,7 @@ struct RunConfig {
   std::string instance_id;
   std::string transactional_id;
   int64_t batch_messages = 5000;
-  int64_t batch_ms = 100;
+  int64_t batch_ms = 300;
   // Local state (docs/kafka.md): a RocksDB copy of each partition's committed state under this
   // folder, so that a restart reads only the changelog's tail. Empty: the changelog alone.
   std::string state_dir;
