@@ -1,5 +1,5 @@
 // fuzz_state.cc — libFuzzer target for laudd's durable-state loader (runtime/state/codec.h):
-// arbitrary bytes are refused or decoded as a customer record and as a traits record; what
+// arbitrary bytes are refused or decoded as a customer record, a traits record and an aggregates record; what
 // decodes must re-encode to bytes that decode again to the same encoding. A stand-in module version with a few journeys
 // answers for every module hash; journeys and aggregate slots map by name and signature.
 #include <cstddef>
@@ -56,6 +56,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (laud::runtime::encode_traits(again) != once) std::abort();
   }
   laud::runtime::CodecContext cx = world.context();
+  laud::runtime::Customer with_aggregates;
+  bool dropped = false;
+  if (laud::runtime::decode_aggregates(bytes, with_aggregates, cx, &dropped, nullptr)) {
+    std::string once;
+    laud::runtime::encode_aggregates_to(once, with_aggregates, cx);
+    laud::runtime::Customer again;
+    if (!laud::runtime::decode_aggregates(once, again, cx, &dropped, nullptr)) std::abort();
+    std::string twice;
+    laud::runtime::encode_aggregates_to(twice, again, cx);
+    if (twice != once) std::abort();
+  }
   laud::runtime::Customer c;
   if (!laud::runtime::decode_customer(bytes, c, cx, nullptr)) return 0;
   std::string once = laud::runtime::encode_customer(c, cx);

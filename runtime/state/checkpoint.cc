@@ -262,9 +262,16 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
         std::string_view id = key.substr(kAggregatesPrefix.size());
         Customer* c = customers_.find(id);
         std::string why;
+        bool dropped = false;
         if (!c) why = "no customer record";
-        if (c && !decode_aggregates(value, *c, cx, &why)) c = nullptr;
+        if (c && !decode_aggregates(value, *c, cx, &dropped, &why)) c = nullptr;
         if (!c) err = fmt::format("aggregates record `{}`: {}", id, why);
+        if (c && dropped) {
+          // A deploy removed one of them: rewrite the record without it at the next checkpoint,
+          // so that a later version declaring the same aggregate does not find old counts.
+          c->aggregates_dirty = true;
+          mark_dirty(*c);
+        }
         return c != nullptr;
       },
       &err);

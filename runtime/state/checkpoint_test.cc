@@ -208,6 +208,51 @@ TEST_F(CheckpointTest, AggregatesWithoutTheirCustomerAreRefused) {
   EXPECT_NE(restore_error(state).find("aggregates record `c1`: malformed aggregates record"), std::string::npos);
 }
 
+// A deploy that removes an aggregate: once no loaded version keeps it, the restored customer's
+// aggregates record is rewritten without it at the next checkpoint, so a later module declaring
+// it again starts from nothing, whether or not the restarts in between were crashes.
+TEST_F(CheckpointTest, AnAggregateADeployRemovedIsRewrittenAway) {
+  const char* without = R"(
+journey other {
+  on b
+  n: send push "x" with { logins: count(login within 1d) }
+}
+)";
+  std::string error;
+  auto bytes_b = testing::compile_module_bytes({{"case.journey", without}}, &error);
+  ASSERT_FALSE(bytes_b.empty()) << error;
+  auto module_b = testing::load_module_bytes(bytes_b, &error);
+  ASSERT_TRUE(module_b) << error;
+  MemoryState state;
+  {
+    StringSink out;
+    EngineOptions options;
+    options.module_bytes = bytes_;  // recorded, as laudd does: a restart under another module reads it
+    Engine a(*module_, out, nullptr, options);
+    state.apply(batch(a, {track("pay", "2026-12-01T10:00:00Z")}));
+  }
+  // The first run under B still loads A (the module of the last run) and with it A's aggregate;
+  // A has no live instance, so the run after that loads B alone.
+  StringSink out;
+  EngineOptions options_b;
+  options_b.module_bytes = bytes_b;
+  Position pos;
+  bool fresh = true;
+  for (int run = 0; run < 2; ++run) {
+    Engine b(*module_b, out, nullptr, options_b);
+    ASSERT_TRUE(b.restore_state(state.source(), pos, fresh, &error)) << error;
+    StatePuts puts;
+    b.collect_state(pos, puts);
+    EXPECT_EQ(has_key(puts, "ac1"), run == 1) << "run " << run;
+    state.apply(puts);
+  }
+  StringSink out_c;
+  Engine c(*module_, out_c, nullptr);
+  ASSERT_TRUE(c.restore_state(state.source(), pos, fresh, &error)) << error;
+  c.process_line(track("b", "2026-12-01T10:05:00Z"), 1);
+  EXPECT_NE(out_c.text.find(R"("pays":0)"), std::string::npos) << out_c.text;
+}
+
 TEST_F(CheckpointTest, TraitsWithoutTheirCustomerAreRefused) {
   MemoryState state = identified_c1();
   state.records.erase("cc1");

@@ -113,7 +113,7 @@ void encode_aggregates_to(std::string& out, const Customer& c, const CodecContex
   }
 }
 
-bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error) {
+bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& cx, bool* dropped, std::string* error) {
   ByteReader r(bytes);
   if (r.byte() != kStateFormat) r.fail();
   uint64_t n = r.count();
@@ -122,7 +122,11 @@ bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& 
     uint32_t slot = cx.slot(r.u64());
     auto st = std::make_unique<AggState>();
     st->decode(r);
-    if (slot == 0xFFFFFFFF || !r.ok()) continue;  // an aggregate no loaded version keeps
+    if (!r.ok()) break;
+    if (slot == 0xFFFFFFFF) {  // an aggregate no loaded version keeps
+      if (dropped) *dropped = true;
+      continue;
+    }
     if (c.aggregates.size() <= slot) c.aggregates.resize(slot + 1);
     c.aggregates[slot] = std::move(st);
   }

@@ -45,7 +45,9 @@ std::string encode_traits(const Doc& traits);
 void encode_traits_to(std::string& out, const Doc& traits);
 bool decode_traits(std::string_view bytes, Doc& traits, std::string* error);
 void encode_aggregates_to(std::string& out, const Customer& c, const CodecContext& cx);
-bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
+// `dropped` is set when the record holds an aggregate no loaded module version keeps (a deploy
+// removed it): the caller rewrites the record without it at the next checkpoint.
+bool decode_aggregates(std::string_view bytes, Customer& c, const CodecContext& cx, bool* dropped, std::string* error);
 bool decode_customer(std::string_view bytes, Customer& c, const CodecContext& cx, std::string* error);
 
 // Stats by journey name: `journey_id` maps (and may add) names when decoding.
