@@ -160,7 +160,9 @@ class Printer {
   // stays at its end, and a comment right below it that started in the same column stays under
   // it; the others get lines of their own at the indentation of what follows. A blank line (or
   // more) in the source becomes one, except right after an opening brace and before a closing one.
-  void gap(uint32_t until, bool before_close) {
+  // `own_lines`: no comment goes to the end of the line before (the comments come from inside a
+  // construct that is printed after them).
+  void gap(uint32_t until, bool before_close, bool own_lines = false) {
     std::string_view g = t_.substr(cursor_, until > cursor_ ? until - cursor_ : 0);
     int newlines = 0;
     for (size_t i = 0; i < g.size();) {
@@ -177,7 +179,7 @@ class Printer {
       size_t at = cursor_ + i;
       std::string c = comment_text(g.substr(i, e - i));
       bool has_line = !out_.empty() && out_.back() == '\n';
-      if (newlines == 0 && has_line) {
+      if (newlines == 0 && has_line && !own_lines) {
         out_.pop_back();  // the '\n' of the previous line
         out_ += ' ';
         trail_out_col_ = out_column();
@@ -475,6 +477,10 @@ class Printer {
     for (const auto& s : b) {
       uint32_t begin = s->label ? s->label->span.begin : s->span.begin;
       gap(begin, false);
+      if (s->label) {  // comments between `label:` and the step go above both
+        cursor_ = std::max(cursor_, s->label->span.end);
+        gap(s->span.begin, false, true);
+      }
       step(*s);
       cursor_ = std::max(cursor_, s->span.end);
     }
@@ -551,7 +557,9 @@ class Printer {
         // `} else if C {` / `} else {` on one line: the previous arm's brace closes here.
         uint32_t brace = find('}', cursor_);
         gap(brace, true);
+        // Comments between `}` and this arm's `{` (before `else`, say) end the previous block.
         cursor_ = brace + 1;
+        gap(find('{', a.cond ? a.cond->span.end : cursor_), true, true);
         --depth_;
         std::string text = a.cond ? condition_text("} else if ", *a.cond, " {") : "} else {";
         open(text, '{', a.cond ? a.cond->span.end : cursor_);

@@ -134,5 +134,17 @@ TEST(Format, LongBranchConditionsBreak) {
             "        and event.coupon == null {\n      exit\n    }\n  }\n}\n");
 }
 
+TEST(Format, CommentsBetweenABraceAndElseEndThePreviousBlock) {
+  EXPECT_EQ(formatted("journey j {\n  on a\n  if customer.x == 1 {\n    exit\n  } // only one\n  // otherwise\n  else {\n"
+                      "    wait 1d\n  }\n}\n"),
+            "journey j {\n  on a\n  if customer.x == 1 {\n    exit\n    // only one\n    // otherwise\n  } else {\n"
+            "    wait 1d\n  }\n}\n");
+}
+
+TEST(Format, CommentsAfterALabelGoAboveIt) {
+  EXPECT_EQ(formatted("journey j {\n  on a\n  wait 1d\n  hi: // greets\n    send push \"p\"\n}\n"),
+            "journey j {\n  on a\n  wait 1d\n  // greets\n  hi: send push \"p\"\n}\n");
+}
+
 }  // namespace
 }  // namespace laud::compiler
