@@ -25,20 +25,32 @@ void parse_added(Compilation& c, uint32_t id, const FrontEndLimits& limits) {
 
 }  // namespace
 
-bool add_file(Compilation& c, const std::string& path, const FrontEndLimits& limits) {
+bool read_source_file(const std::string& path, std::string& text, std::string& why) {
   std::error_code ec;
-  bool directory = std::filesystem::is_directory(path, ec);
-  std::ifstream in;
-  if (!directory) in.open(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (directory || !in || in.bad()) {
-    uint32_t id = c.sources.add(path, "");
-    Span none{id, 0, 0, 0, 0};
-    c.diags.report(DiagCode::E0902, none, directory ? "cannot read file: it is a directory" : "cannot read file");
+  if (std::filesystem::is_directory(path, ec)) {
+    why = "cannot read file: it is a directory";
     return false;
   }
-  uint32_t id = c.sources.add(path, std::move(text).str());
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  if (in) out << in.rdbuf();
+  if (!in || in.bad()) {
+    why = "cannot read file";
+    return false;
+  }
+  text = std::move(out).str();
+  return true;
+}
+
+bool add_file(Compilation& c, const std::string& path, const FrontEndLimits& limits) {
+  std::string text, why;
+  if (!read_source_file(path, text, why)) {
+    uint32_t id = c.sources.add(path, "");
+    Span none{id, 0, 0, 0, 0};
+    c.diags.report(DiagCode::E0902, none, why);
+    return false;
+  }
+  uint32_t id = c.sources.add(path, std::move(text));
   parse_added(c, id, limits);
   return true;
 }

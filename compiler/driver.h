@@ -25,6 +25,10 @@ struct Compilation {
   bool parsed_ok() const { return !diags.has_errors(); }
 };
 
+// Reads a whole file; on failure false and `why` ("cannot read file", with the reason when it is a
+// directory): the text of E0902.
+bool read_source_file(const std::string& path, std::string& text, std::string& why);
+
 // Adds a file from disk (E0902 on failure) or from memory, then parses it into `c.module`.
 bool add_file(Compilation& c, const std::string& path, const FrontEndLimits& limits = {});
 void add_source(Compilation& c, std::string name, std::string text, const FrontEndLimits& limits = {});

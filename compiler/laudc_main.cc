@@ -112,24 +112,17 @@ int run_fmt(const FmtOptions& o) {
   for (const std::string& path : o.files) {
     if (std::find(seen.begin(), seen.end(), path) != seen.end()) continue;
     seen.push_back(path);
-    std::ostringstream text;
     bool is_stdin = path == "-";
+    std::string original, why;
     if (is_stdin) {
+      std::ostringstream text;
       text << std::cin.rdbuf();
-    } else if (std::filesystem::is_directory(path)) {
-      std::cerr << path << ": error: cannot read file: it is a directory [E0902]\n";
+      original = std::move(text).str();
+    } else if (!laud::compiler::read_source_file(path, original, why)) {
+      std::cerr << path << ": error: " << why << " [E0902]\n";
       rc = 1;
       continue;
-    } else {
-      std::ifstream in(path, std::ios::binary);
-      if (in) text << in.rdbuf();
-      if (!in || in.bad()) {
-        std::cerr << path << ": error: cannot read file [E0902]\n";
-        rc = 1;
-        continue;
-      }
     }
-    std::string original = std::move(text).str();
     laud::compiler::FormatResult r = laud::compiler::format_source(is_stdin ? "<stdin>" : path, original);
     if (!r.ok) {
       std::cerr << r.error;
