@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "runtime/engine/engine.h"
 #include "runtime/state/codec.h"
@@ -243,39 +244,39 @@ bool Engine::restore_state(const StateSource& store, Position& pos, bool& fresh,
       },
       &err);
   if (!ok || !err.empty()) return fail(err);
-  ok = store.scan(
-      kTraitsPrefix,
-      [&](std::string_view key, std::string_view value) {
-        std::string_view id = key.substr(kTraitsPrefix.size());
-        Customer* c = customers_.find(id);
-        std::string why;
-        if (!c) why = "no customer record";
-        if (c && !decode_traits(value, c->traits, &why)) c = nullptr;
-        if (!c) err = fmt::format("traits record `{}`: {}", id, why);
-        return c != nullptr;
-      },
-      &err);
-  if (!ok || !err.empty()) return fail(err);
-  ok = store.scan(
-      kAggregatesPrefix,
-      [&](std::string_view key, std::string_view value) {
-        std::string_view id = key.substr(kAggregatesPrefix.size());
-        Customer* c = customers_.find(id);
-        std::string why;
-        bool dropped = false;
-        if (!c) why = "no customer record";
-        if (c && !decode_aggregates(value, *c, cx, &dropped, &why)) c = nullptr;
-        if (!c) err = fmt::format("aggregates record `{}`: {}", id, why);
-        if (c && dropped) {
-          // A deploy removed one of them: rewrite the record without it at the next checkpoint,
-          // so that a later version declaring the same aggregate does not find old counts.
-          c->aggregates_dirty = true;
-          mark_dirty(*c);
-        }
-        return c != nullptr;
-      },
-      &err);
-  if (!ok || !err.empty()) return fail(err);
+  // The records kept apart from a customer's (`t`, `a`): each onto its customer, which must exist.
+  auto scan_parts = [&](std::string_view prefix, std::string_view what,
+                        const std::function<bool(Customer&, std::string_view, std::string*)>& decode) {
+    return store.scan(
+               prefix,
+               [&](std::string_view key, std::string_view value) {
+                 std::string_view id = key.substr(prefix.size());
+                 Customer* c = customers_.find(id);
+                 std::string why;
+                 if (!c) why = "no customer record";
+                 if (c && !decode(*c, value, &why)) c = nullptr;
+                 if (!c) err = fmt::format("{} record `{}`: {}", what, id, why);
+                 return c != nullptr;
+               },
+               &err) &&
+           err.empty();
+  };
+  ok = scan_parts(kTraitsPrefix, "traits", [](Customer& c, std::string_view value, std::string* why) {
+    return decode_traits(value, c.traits, why);
+  });
+  if (ok)
+    ok = scan_parts(kAggregatesPrefix, "aggregates", [&](Customer& c, std::string_view value, std::string* why) {
+      bool dropped = false;
+      if (!decode_aggregates(value, c, cx, &dropped, why)) return false;
+      if (dropped) {
+        // A deploy removed one of them: rewrite the record without it at the next checkpoint,
+        // so that a later version declaring the same aggregate does not find old counts.
+        c.aggregates_dirty = true;
+        mark_dirty(c);
+      }
+      return true;
+    });
+  if (!ok) return fail(err);
   std::sort(by_order_.begin(), by_order_.end(), [](const Customer* a, const Customer* b) { return a->order < b->order; });
 
   timers_ = {};

@@ -90,6 +90,14 @@ class CheckpointTest : public ::testing::Test {
     state.apply(batch(e, {identify(R"({"plan":"pro"})", "2026-12-01T10:00:00Z")}));
     return state;
   }
+  // Restores `e` from `state` (asserting it succeeds); whether the state was fresh.
+  bool restored(Engine& e, const MemoryState& state) {
+    Position pos;
+    bool fresh = true;
+    std::string error;
+    EXPECT_TRUE(e.restore_state(state.source(), pos, fresh, &error)) << error;
+    return fresh;
+  }
   // The message of a restore that must fail ("" when it succeeds).
   std::string restore_error(const MemoryState& state) {
     StringSink out;
@@ -132,11 +140,7 @@ TEST_F(CheckpointTest, RestoredCustomersHaveTheirLatestTraits) {
   }
   StringSink out;
   Engine e(*module_, out, nullptr);
-  Position pos;
-  bool fresh = true;
-  std::string error;
-  ASSERT_TRUE(e.restore_state(state.source(), pos, fresh, &error)) << error;
-  EXPECT_FALSE(fresh);
+  EXPECT_FALSE(restored(e, state));
   e.process_line(track("b", "2026-12-01T10:04:00Z"), 5);
   EXPECT_NE(out.text.find(R"("vars":{"plan":"pro","paid":true,"pays":1})"), std::string::npos) << out.text;
 }
@@ -182,10 +186,7 @@ TEST_F(CheckpointTest, RestoredAggregatesAnswerAsBefore) {
   straight.process_line(last, 1);
   StringSink out;
   Engine e(*module_, out, nullptr);
-  Position pos;
-  bool fresh = true;
-  std::string error;
-  ASSERT_TRUE(e.restore_state(state.source(), pos, fresh, &error)) << error;
+  EXPECT_FALSE(restored(e, state));
   e.process_line(last, 1);
   ASSERT_NE(out.text.find(R"("pays":1)"), std::string::npos) << out.text;
   EXPECT_NE(straight_out.text.find(out.text), std::string::npos) << "restored:\n" << out.text << "straight:\n" << straight_out.text;
