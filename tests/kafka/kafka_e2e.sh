@@ -13,7 +13,12 @@ UNTIL=2027-01-31T00:00:00Z
 fail() { echo "kafka_e2e: FAIL: $*" >&2; exit 1; }
 
 started=0
-cleanup() { if [ $started = 1 ]; then bash "$SRC/tools/kafka.sh" stop >/dev/null || true; fi; }
+RUN=""
+cleanup() {
+  local status=$?   # on success this run's topics and group are deleted; a failed run keeps them
+  if [ "$status" = 0 ] && [ -n "$RUN" ]; then "$CREATE_TOPIC" "$BOOTSTRAP" --delete "$RUN" >/dev/null || true; fi
+  if [ $started = 1 ]; then bash "$SRC/tools/kafka.sh" stop >/dev/null || true; fi
+}
 trap cleanup EXIT
 if ! bash "$SRC/tools/kafka.sh" status >/dev/null 2>&1; then
   bash "$SRC/tools/kafka.sh" start

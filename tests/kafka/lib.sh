@@ -9,8 +9,12 @@ fail() { echo "$NAME: FAIL: $*" >&2; exit 1; }
 
 broker_started=0
 pids=()
+# On exit: this test's daemons killed; on success its topics and group deleted (a failed run keeps
+# them to look at), so that runs do not pile up topics on a long-lived broker.
 lib_cleanup() {
+  local status=$?
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  if [ "$status" = 0 ] && [ -n "${RUN:-}" ]; then "$CREATE_TOPIC" "$BOOTSTRAP" --delete "$RUN" >/dev/null || true; fi
   if [ $broker_started = 1 ]; then bash "$SRC/tools/kafka.sh" stop >/dev/null || true; fi
 }
 trap lib_cleanup EXIT
