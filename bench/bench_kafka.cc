@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -315,10 +316,13 @@ struct Dispatch {
 struct DispatchReader {
   std::vector<Dispatch> records;
   std::atomic<bool> stop{false};
+  std::atomic<uint64_t> expect{0};  // laudd's own count (its stats), once known: read until that many
   uint64_t bad = 0;
 
   // Reads every partition of the dispatch topics from the beginning; returns once `stop` is set,
-  // every partition is at its end and nothing arrived for a second.
+  // every partition is at its end, nothing arrived for a second and `expect` records were read —
+  // or, short of `expect`, after 60 s more (a commit's markers land after EndTxn returns; a
+  // shortfall that stays is reported as missing dispatches).
   void run(const std::string& prefix) {
     rd_kafka_conf_t* conf = new_conf({{"enable.partition.eof", "true"},
                                       {"isolation.level", "read_committed"},
@@ -358,7 +362,8 @@ struct DispatchReader {
         rd_kafka_message_destroy(m);
       }
       if (stop && secs(last, Clock::now()) > 1.0 && eof.size() == kChannels.size() * kPartitions &&
-          std::all_of(eof.begin(), eof.end(), [](const auto& e) { return e.second; }))
+          std::all_of(eof.begin(), eof.end(), [](const auto& e) { return e.second; }) &&
+          (records.size() + bad >= expect || secs(last, Clock::now()) > 60.0))
         break;
     }
     rd_kafka_consumer_close(rk);
@@ -496,6 +501,23 @@ double wait_laudd(pid_t pid, const std::string& log, double* main_cpu = nullptr)
   int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   if (rc != 0) die(fmt::format("laudd exited {} (log: {})", rc, log));
   return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// The engine-wide "dispatched" of a laudd stats file (the first such key is the top-level one).
+uint64_t stats_dispatched(const std::filesystem::path& stats) {
+  std::ifstream f(stats);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t at = text.find("\"dispatched\":");
+  if (at == std::string::npos) die("no \"dispatched\" in " + stats.string());
+  return std::strtoull(text.c_str() + at + 13, nullptr, 10);
+}
+
+// The reader's count against laudd's: read_committed must see every dispatch laudd committed.
+void check_count(const char* phase, const DispatchReader& rd, uint64_t expected) {
+  uint64_t got = rd.records.size() + rd.bad;
+  if (got != expected)
+    fmt::print("WARNING: {}: {} dispatches read back read_committed, laudd's stats say {} ({} {})\n", phase, got,
+               expected, got < expected ? expected - got : got - expected, got < expected ? "missing" : "extra");
 }
 
 // Every partition restored (laudd prints one line per partition once it may consume it).
@@ -666,7 +688,9 @@ int main(int argc, char** argv) {
   double laudd_rate = double(in1.produced) / laudd_s;
   DispatchReader rd1;
   rd1.stop = true;
+  rd1.expect = stats_dispatched(work / "max.stats.json");
   rd1.run(r1.dispatch_prefix);
+  check_count("backlog", rd1, rd1.expect);
   Latency l1 = latency(in1, rd1.records, work / "max.latency.tsv");
   int64_t first_append = INT64_MAX, last_append = INT64_MIN;
   for (const auto& d : rd1.records) first_append = std::min(first_append, d.append), last_append = std::max(last_append, d.append);
@@ -710,10 +734,12 @@ int main(int argc, char** argv) {
   }
   double drain_s = secs(produced_at, Clock::now());
   double broker3 = proc_cpu(broker), self3 = self_cpu(), laudd3 = proc_cpu(pid);
-  rd2.stop = true;
-  reader.join();
   kill(pid, SIGTERM);
   wait_laudd(pid, log2);
+  rd2.expect = stats_dispatched(work / "paced.stats.json");  // written at exit
+  rd2.stop = true;
+  reader.join();
+  check_count("live", rd2, rd2.expect);
   Latency l2all = latency(in2, rd2.records, work / "paced.latency.tsv");
   int64_t first_paced_append = INT64_MAX;
   for (int p = 0; p < kPartitions; ++p)

@@ -1,6 +1,8 @@
 // codec.cc — encoding and decoding of customers, documents and stats (see codec.h).
 #include "runtime/state/codec.h"
 
+#include <algorithm>
+
 namespace laud::runtime {
 
 using vm::ByteReader;
@@ -173,6 +175,36 @@ static void prefetch_for_encoding(const Customer& c) {
   for (const auto& i : c.instances) {
     __builtin_prefetch(i->vm.locals.data());
     __builtin_prefetch(i->trigger.get());
+  }
+}
+
+void prefetch_for_checkpoint(const Customer& c, int stage) {
+  auto lines = [](const void* p, size_t bytes) {
+    for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(static_cast<const char*>(p) + off);
+  };
+  switch (stage) {
+    case 0:
+      lines(&c, sizeof(Customer));
+      break;
+    case 1:
+      lines(c.instances.data(), c.instances.size() * sizeof(c.instances[0]));
+      lines(c.dedup.hashes().data(), std::min<size_t>(c.dedup.hashes().size() * 8, 256));
+      __builtin_prefetch(c.sent.data());
+      __builtin_prefetch(c.goals.data());
+      if (c.entries.size()) __builtin_prefetch(&*c.entries.begin());
+      if (c.aggregates_dirty) lines(c.aggregates.data(), c.aggregates.size() * sizeof(c.aggregates[0]));
+      if (c.traits_dirty) lines(c.traits.members.data(), c.traits.members.size() * sizeof(Doc::Member));
+      break;
+    case 2:
+      for (const auto& i : c.instances) lines(i.get(), sizeof(Instance));
+      if (c.aggregates_dirty)
+        for (const auto& a : c.aggregates) __builtin_prefetch(a.get());
+      if (c.traits_dirty)
+        for (const Doc::Member& m : c.traits.members) __builtin_prefetch(m.value.get());
+      break;
+    default:
+      prefetch_for_encoding(c);
+      break;
   }
 }
 
