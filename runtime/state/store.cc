@@ -98,15 +98,17 @@ std::string write_synced(rocksdb::DB& db, rocksdb::WriteBatch& batch) {
 
 bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::string* error) {
   if (!wait(error)) return false;
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch batch(last_batch_bytes_ + last_batch_bytes_ / 4);
   fill_batch(batch, fill);
+  last_batch_bytes_ = batch.GetDataSize();
   return succeeded(write_synced(*db_, batch), error);
 }
 
 bool StateStore::write_async(const std::function<void(const StatePut&)>& fill, std::string* error) {
   if (!wait(error)) return false;
-  auto batch = std::make_unique<rocksdb::WriteBatch>();
+  auto batch = std::make_unique<rocksdb::WriteBatch>(last_batch_bytes_ + last_batch_bytes_ / 4);
   fill_batch(*batch, fill);
+  last_batch_bytes_ = batch->GetDataSize();
   in_flight_ = std::async(std::launch::async,
                           [db = db_.get(), b = std::move(batch)]() { return write_synced(*db, *b); });
   return true;

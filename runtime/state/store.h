@@ -47,6 +47,9 @@ class StateStore {
   // Declared after db_, so destroyed before it (a std::async future waits in its destructor);
   // ~StateStore also waits explicitly and reports a failed write.
   std::unique_ptr<rocksdb::DB> db_;
+  // A new batch reserves about the last one's size: one allocation instead of a string doubling
+  // its way up (and copying the records again each time) to megabytes.
+  size_t last_batch_bytes_ = 0;
   std::future<std::string> in_flight_;  // the error of the write in flight ("" when it succeeds)
 };
 
