@@ -98,7 +98,7 @@ std::string write_synced(rocksdb::DB& db, rocksdb::WriteBatch& batch) {
 
 bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::string* error) {
   if (!wait(error)) return false;
-  rocksdb::WriteBatch batch(last_batch_bytes_ + last_batch_bytes_ / 4);
+  rocksdb::WriteBatch batch(batch_reserve());
   fill_batch(batch, fill);
   last_batch_bytes_ = batch.GetDataSize();
   return succeeded(write_synced(*db_, batch), error);
@@ -106,7 +106,7 @@ bool StateStore::write(const std::function<void(const StatePut&)>& fill, std::st
 
 bool StateStore::write_async(const std::function<void(const StatePut&)>& fill, std::string* error) {
   if (!wait(error)) return false;
-  auto batch = std::make_unique<rocksdb::WriteBatch>(last_batch_bytes_ + last_batch_bytes_ / 4);
+  auto batch = std::make_unique<rocksdb::WriteBatch>(batch_reserve());
   fill_batch(*batch, fill);
   last_batch_bytes_ = batch->GetDataSize();
   in_flight_ = std::async(std::launch::async,

@@ -4,6 +4,7 @@
 // a thread of its own while the caller goes on (write_async), one at a time.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <future>
 #include <memory>
@@ -47,9 +48,11 @@ class StateStore {
   // Declared after db_, so destroyed before it (a std::async future waits in its destructor);
   // ~StateStore also waits explicitly and reports a failed write.
   std::unique_ptr<rocksdb::DB> db_;
-  // A new batch reserves about the last one's size: one allocation instead of a string doubling
-  // its way up (and copying the records again each time) to megabytes.
+  // A new batch reserves about the last one's size (at most 64 MB: one huge batch, e.g. a daily
+  // schedule that touched every customer, must not make every later one reserve as much): one
+  // allocation instead of a string doubling its way up, copying the records again each time.
   size_t last_batch_bytes_ = 0;
+  size_t batch_reserve() const { return std::min<size_t>(last_batch_bytes_ + last_batch_bytes_ / 4, size_t{64} << 20); }
   std::future<std::string> in_flight_;  // the error of the write in flight ("" when it succeeds)
 };
 
