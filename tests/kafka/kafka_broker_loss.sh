@@ -22,8 +22,7 @@ config "$WORK/last.toml" 'stop_at_end = true' 'instance_id = "loss"' "${props[@]
 lag() { "$GROUP_LAG" "$BOOTSTRAP" "$RUN" "$RUN.events" 2>/dev/null || echo unknown; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 (cd "$WORK" && exec "$LAUDD" run --config run.toml) 2>"$WORK/laudd.log" & pid=$!; pids+=($pid)
-for _ in $(seq 300); do [ "$(lag)" = 0 ] && break; sleep 0.1; done
-[ "$(lag)" = 0 ] || fail "laudd did not consume the first half within 30 s"
+wait_for 30 "end of the first half (lag 0)" '[ "$(lag)" = 0 ]' "$WORK/laudd.log"
 
 bash "$SRC/tools/kafka.sh" stop >/dev/null
 lines=$(wc -l < "$WORK/laudd.log") ticks=$(cpu_ticks $pid)
@@ -35,9 +34,9 @@ echo "$NAME: 15 s without a broker: laudd used $used CPU ticks (of $((15 * $(get
 [ $logged -lt 300 ] || fail "laudd wrote $logged log lines in 15 s"
 bash "$SRC/tools/kafka.sh" start >/dev/null
 produce "$RUN.events" "$WORK/second.jsonl"
-for i in $(seq 90); do [ "$(lag)" = 0 ] && break; sleep 1; done
-[ "$(lag)" = 0 ] || { tail "$WORK/laudd.log" >&2; fail "laudd did not reach the end within 90 s of the broker's return"; }
-echo "$NAME: the broker is back: laudd reached the end after $i s ($(grep -c ' lost$' "$WORK/laudd.log") partitions lost, $(grep -c restored "$WORK/laudd.log") restores)"
+back=$SECONDS
+wait_for 90 "end of the input (lag 0) after the broker's return" '[ "$(lag)" = 0 ]' "$WORK/laudd.log"
+echo "$NAME: the broker is back: laudd reached the end after $((SECONDS - back)) s ($(grep -c ' lost$' "$WORK/laudd.log") partitions lost, $(grep -c restored "$WORK/laudd.log") restores)"
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
 [ $rc = 0 ] || { tail -5 "$WORK/laudd.log" >&2; fail "laudd exited $rc on SIGTERM"; }

@@ -22,11 +22,6 @@ config "$WORK/b.toml" 'instance_id = "b"' 'batch_messages = 20' "${props[@]}"
 config "$WORK/last.toml" 'stop_at_end = true' 'instance_id = "last"' "${props[@]}"
 
 restored() { cat "$1" 2>/dev/null | grep -c 'restored' || true; }
-wait_for() {  # wait_for SECONDS WHAT CONDITION: until the shell condition holds
-  local limit=$1 what=$2 i
-  for ((i = 0; i < limit * 10; ++i)); do eval "$3" && return 0; sleep 0.1; done
-  fail "no $what within $limit s"
-}
 (cd "$WORK" && exec "$LAUDD" run --config a.toml) 2>"$WORK/a.log" & a=$!; pids+=($a)
 wait_for 30 "assignment of a" '[ "$(restored "$WORK/a.log")" -ge 4 ]'
 (cd "$WORK" && exec "$LAUDD" run --config b.toml) 2>"$WORK/b.log" & b=$!; pids+=($b)

@@ -89,6 +89,20 @@ print(sum(n - 1 for n in ids.values() if n > 1))' "$1")
   [ "$r" = "$(cat "$WORK/expected_rejects.count")" ] || fail "$r rejects, expected $(cat "$WORK/expected_rejects.count")"
 }
 
+# wait_for SECONDS WHAT CONDITION [LOG]: until the shell condition holds, or fail (showing the end of
+# LOG). The limit is wall time, not a number of tries: one try may itself wait (a lag query on a
+# struggling broker can take 40 s), and a count of tries once let a test sit far past its ctest timeout.
+wait_for() {
+  local deadline=$((SECONDS + $1)) what=$2
+  until eval "$3"; do
+    if [ $SECONDS -ge $deadline ]; then
+      [ -n "${4:-}" ] && tail "$4" >&2
+      fail "no $what within $1 s"
+    fi
+    sleep 0.2
+  done
+}
+
 # kill_runs PROGRESS WHAT TARGET...: runs laudd on $WORK/run.toml and kills it with SIGKILL when the
 # command PROGRESS prints a number at or past the next TARGET, restarting it each time, until a run
 # ends by itself or the targets are used up; `kills` says how many landed (at least 3, or it fails).
