@@ -60,8 +60,8 @@ void Engine::collect_state(const Position& pos, const StatePut& put) {
   };
   const size_t n = dirty_.size();
   for (size_t k = 0; k < n; ++k) {
-    for (int stage = 0; stage < 4; ++stage)  // customer k + 12 − 3·stage: stage 0 furthest ahead
-      if (size_t ahead = k + 12 - 3 * stage; ahead < n) prefetch_for_checkpoint(*dirty_[ahead], stage);
+    for (int stage = 0; stage < 5; ++stage)  // customer k + 15 − 3·stage: stage 0 furthest ahead
+      if (size_t ahead = k + 15 - 3 * stage; ahead < n) prefetch_for_checkpoint(*dirty_[ahead], stage);
     Customer* c = dirty_[k];
     value.clear();
     encode_customer_to(value, *c, cx);

@@ -202,8 +202,17 @@ void prefetch_for_checkpoint(const Customer& c, int stage) {
       if (c.traits_dirty)
         for (const Doc::Member& m : c.traits.members) __builtin_prefetch(m.value.get());
       break;
-    default:
+    case 3:
       prefetch_for_encoding(c);
+      break;
+    default:  // the kept events' property members and the goal windows' arrays
+      for (const auto& i : c.instances)
+        if (i->trigger) lines(i->trigger->props.members.data(), i->trigger->props.members.size() * sizeof(Doc::Member));
+      for (const GoalWindow& g : c.goals) {
+        __builtin_prefetch(g.converted.data());
+        __builtin_prefetch(g.arms.data());
+        __builtin_prefetch(g.trigger.get());
+      }
       break;
   }
 }
