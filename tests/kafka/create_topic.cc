@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 namespace {
@@ -28,7 +27,7 @@ rd_kafka_t* connect(const char* bootstrap) {
   return rk;
 }
 
-// Waits for the admin result on q; prints and returns false on a request-level error.
+// Waits for the admin result on q; null (with the error printed) on a timeout or a request-level error.
 rd_kafka_event_t* await(rd_kafka_queue_t* q, const char* what) {
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, kTimeoutMs);
   if (!ev) {
@@ -39,6 +38,20 @@ rd_kafka_event_t* await(rd_kafka_queue_t* q, const char* what) {
     ev = nullptr;
   }
   return ev;
+}
+
+// 0 when every per-topic result is fine or the error `harmless`; else 1, each error printed.
+int check_results(const rd_kafka_topic_result_t** results, size_t n, rd_kafka_resp_err_t harmless, const char* doing) {
+  int rc = 0;
+  for (size_t i = 0; i < n; ++i) {
+    rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+    if (e && e != harmless) {
+      std::fprintf(stderr, "create_topic: %s %s: %s\n", doing, rd_kafka_topic_result_name(results[i]),
+                   rd_kafka_topic_result_error_string(results[i]));
+      rc = 1;
+    }
+  }
+  return rc;
 }
 
 int create(rd_kafka_t* rk, const char* name, int partitions) {
@@ -54,15 +67,7 @@ int create(rd_kafka_t* rk, const char* name, int partitions) {
   if (rd_kafka_event_t* ev = await(q, "create")) {
     size_t n = 0;
     const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-    rc = 0;
-    for (size_t i = 0; i < n; ++i) {
-      rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
-      if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        std::fprintf(stderr, "create_topic: %s: %s\n", rd_kafka_topic_result_name(results[i]),
-                     rd_kafka_topic_result_error_string(results[i]));
-        rc = 1;
-      }
-    }
+    rc = check_results(results, n, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS, "creating");
     rd_kafka_event_destroy(ev);
   }
   rd_kafka_queue_destroy(q);
@@ -90,14 +95,7 @@ int remove_run(rd_kafka_t* rk, const char* prefix) {
     if (rd_kafka_event_t* ev = await(q, "delete topics")) {
       size_t n = 0;
       const rd_kafka_topic_result_t** res = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
-      for (size_t i = 0; i < n; ++i) {
-        rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
-        if (e && e != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
-          std::fprintf(stderr, "create_topic: deleting %s: %s\n", rd_kafka_topic_result_name(res[i]),
-                       rd_kafka_topic_result_error_string(res[i]));
-          rc = 1;
-        }
-      }
+      rc = check_results(res, n, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, "deleting");
       rd_kafka_event_destroy(ev);
     } else {
       rc = 1;
