@@ -58,11 +58,16 @@ void Engine::collect_state(const Position& pos, const StatePut& put) {
     key += id;
     put(key, value);
   };
+  // Step j loads customer j − 3·stage at each stage and encodes customer j − 15: every customer,
+  // the first ones too, goes through the five stages before it is encoded.
+  constexpr size_t kSpacing = 3, kStages = 5, kLead = kSpacing * kStages;
   const size_t n = dirty_.size();
-  for (size_t k = 0; k < n; ++k) {
-    for (int stage = 0; stage < 5; ++stage)  // customer k + 15 − 3·stage: stage 0 furthest ahead
-      if (size_t ahead = k + 15 - 3 * stage; ahead < n) prefetch_for_checkpoint(*dirty_[ahead], stage);
-    Customer* c = dirty_[k];
+  for (size_t j = 0; j < n + kLead; ++j) {
+    for (size_t stage = 0; stage < kStages; ++stage)
+      if (j >= kSpacing * stage && j - kSpacing * stage < n)
+        prefetch_for_checkpoint(*dirty_[j - kSpacing * stage], static_cast<int>(stage));
+    if (j < kLead) continue;
+    Customer* c = dirty_[j - kLead];
     value.clear();
     encode_customer_to(value, *c, cx);
     put_keyed(kCustomerPrefix, c->id);

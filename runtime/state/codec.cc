@@ -159,25 +159,6 @@ std::string encode_customer(const Customer& c, const CodecContext& cx) {
   return out;
 }
 
-// A customer's parts sit apart on the heap and are mostly cold (an event touches a few of them;
-// a checkpoint comes thousands of events later): asking for all of them first overlaps the misses
-// that encoding would otherwise take one after another (checkpoints ~20% cheaper, bench/README).
-static void prefetch_for_encoding(const Customer& c) {
-  for (const auto& i : c.instances) __builtin_prefetch(i.get());
-  __builtin_prefetch(c.dedup.hashes().data());
-  __builtin_prefetch(c.sent.data());
-  __builtin_prefetch(c.goals.data());
-  if (c.aggregates_dirty) {
-    for (const auto& a : c.aggregates) __builtin_prefetch(a.get());
-    for (const auto& a : c.aggregates)
-      if (a) a->prefetch();
-  }
-  for (const auto& i : c.instances) {
-    __builtin_prefetch(i->vm.locals.data());
-    __builtin_prefetch(i->trigger.get());
-  }
-}
-
 void prefetch_for_checkpoint(const Customer& c, int stage) {
   auto lines = [](const void* p, size_t bytes) {
     for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(static_cast<const char*>(p) + off);
@@ -203,7 +184,13 @@ void prefetch_for_checkpoint(const Customer& c, int stage) {
         for (const Doc::Member& m : c.traits.members) __builtin_prefetch(m.value.get());
       break;
     case 3:
-      prefetch_for_encoding(c);
+      for (const auto& i : c.instances) {
+        __builtin_prefetch(i->vm.locals.data());
+        __builtin_prefetch(i->trigger.get());
+      }
+      if (c.aggregates_dirty)
+        for (const auto& a : c.aggregates)
+          if (a) a->prefetch();
       break;
     default:  // the kept events' property members and the goal windows' arrays
       for (const auto& i : c.instances)
@@ -219,7 +206,6 @@ void prefetch_for_checkpoint(const Customer& c, int stage) {
 
 void encode_customer_to(std::string& out, const Customer& c, const CodecContext& cx) {
   thread_local std::string instance;  // an instance's VM state, before its length prefix
-  prefetch_for_encoding(c);
   out += static_cast<char>(kStateFormat);
   put_bytes(out, c.id);
   put_varint(out, c.order);

@@ -45,7 +45,8 @@ void encode_customer_to(std::string& out, const Customer& c, const CodecContext&
 // from pointers in the one before: a chain of misses. Asking a few customers ahead, one link per
 // stage, overlaps them: stage 0 the Customer itself, 1 the arrays it points to, 2 the nodes in
 // those arrays, 3 what the nodes point to, 4 one link further (kept events' properties, goal
-// windows' arrays); encode_customer_to asks again for what is left.
+// windows' arrays). collect_state runs the stages 3 customers apart, the last one 3 customers
+// before the encode.
 void prefetch_for_checkpoint(const Customer& c, int stage);
 std::string encode_traits(const Doc& traits);
 void encode_traits_to(std::string& out, const Doc& traits);
