@@ -91,7 +91,9 @@ struct Parser {
       } else if (key == "batch_messages") {
         if (!integer(v, "kafka.batch_messages", 1, 1'000'000, c.batch_messages)) return false;
       } else if (key == "batch_ms") {
-        if (!integer(v, "kafka.batch_ms", 1, 60'000, c.batch_ms)) return false;
+        // A transaction (batch_ms, then its commit) must end well within the transaction timeout
+        // of 10 s, or the broker aborts it and fences the producer (docs/kafka.md).
+        if (!integer(v, "kafka.batch_ms", 1, 5'000, c.batch_ms)) return false;
       } else if (key == "stop_at_end") {
         const auto* b = v.as_boolean();
         if (!b) return fail(v, "`kafka.stop_at_end` must be true or false");

@@ -126,6 +126,9 @@ batch_ms = 5
   EXPECT_EQ(c.batch_ms, 5);
   EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka]\nbatch_messages = 0\n", "r.toml", c, &error));
   EXPECT_EQ(error, "r.toml:3:18: `kafka.batch_messages` must be an integer from 1 to 1000000");
+  // A transaction longer than the 10 s transaction timeout would be aborted by the broker.
+  EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka]\nbatch_ms = 10000\n", "r.toml", c, &error));
+  EXPECT_EQ(error, "r.toml:3:12: `kafka.batch_ms` must be an integer from 1 to 5000");
   EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka.properties]\n\"isolation.level\" = \"read_uncommitted\"\n",
                             "r.toml", c, &error));
   EXPECT_EQ(error, "r.toml:3:21: `kafka.properties.\"isolation.level\"` is set by laudd (see docs/kafka.md)");

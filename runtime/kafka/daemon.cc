@@ -66,6 +66,9 @@ class Daemon {
   bool restore(int32_t p, bool rewind);
   bool begin();
   bool commit();
+  // The open transaction has run its batch_ms; how long poll() may wait for input (until then).
+  bool batch_due() const { return std::chrono::steady_clock::now() - batch_start_ >= std::chrono::milliseconds(cfg_.batch_ms); }
+  int poll_timeout_ms() const;
   bool fire_idle_timers();
   bool at_end_by_watermarks();
   bool rekey(std::string_view value);
@@ -304,6 +307,12 @@ bool Daemon::begin() {
   return true;
 }
 
+int Daemon::poll_timeout_ms() const {
+  if (in_batch_ == 0) return 100;
+  auto left = std::chrono::milliseconds(cfg_.batch_ms) - (std::chrono::steady_clock::now() - batch_start_);
+  return static_cast<int>(std::clamp<int64_t>(std::chrono::ceil<std::chrono::milliseconds>(left).count(), 0, 100));
+}
+
 // One transaction: the changed state of each partition that processed messages, then its
 // offsets, then the commit. Abortable failures abort and rewind; fatal ones stop the daemon.
 bool Daemon::commit() {
@@ -411,13 +420,17 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
   std::string error;
   while (!*stop && !fatal_) {
     if (!restore_pending()) break;
-    auto p = source_.poll(in_batch_ ? 0 : 100, m, &error);
+    auto p = source_.poll(poll_timeout_ms(), m, &error);
     if (p == KafkaSource::Poll::kIdle && cfg_.stop_at_end && in_batch_ == 0 && to_restore_.empty() &&
         at_end_by_watermarks())
       p = KafkaSource::Poll::kEnd;
     if (p == KafkaSource::Poll::kError) {
       fatal(error);
       break;
+    }
+    if (p == KafkaSource::Poll::kIdle && in_batch_ > 0 && !batch_due()) {  // the transaction stays open
+      if (options_.clock == ClockMode::kWall && !fire_idle_timers()) break;
+      continue;
     }
     if (p == KafkaSource::Poll::kMessage) {
       auto it = parts_.find(m.partition);
@@ -437,9 +450,7 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
       }
       part.next = m.offset + 1;
       part.touched = true;
-      if (++in_batch_ < static_cast<uint64_t>(cfg_.batch_messages) &&
-          std::chrono::steady_clock::now() - batch_start_ < std::chrono::milliseconds(cfg_.batch_ms))
-        continue;
+      if (++in_batch_ < static_cast<uint64_t>(cfg_.batch_messages) && !batch_due()) continue;
     }
     // --clock wall: timers fire by the real time, also on partitions that receive nothing
     // (checked at the end of each batch and whenever the input pauses).

@@ -106,4 +106,33 @@ rejects=$(kcat -b "$BOOTSTRAP" -C -t "$RUN.rejects" -X isolation.level=read_comm
 want=$(wc -l < "$WORK/embedded_rejects.jsonl")
 [ "$rejects" = "$want" ] || fail "$rejects messages on $RUN.rejects, the embedded run rejected $want"
 [ -s "$WORK/stats.json" ] || fail "no stats.json"
+
+# A pause of the input does not end a transaction: with batch_ms = 5000, laudd processes 300 lines
+# and produces their dispatches at once (seen read_uncommitted), and none is visible read_committed
+# before the transaction's 5 s are up (docs/kafka.md, "Transactions"); SIGTERM commits the rest.
+emails() {  # ISOLATION: messages on the email dispatch topic of $RUN.pause
+  timeout 20 kcat -b "$BOOTSTRAP" -C -t "$RUN.pause.dispatch.email" -X isolation.level="$1" -e -q -f 'x\n' 2>/dev/null | wc -l
+}
+"$CREATE_TOPIC" "$BOOTSTRAP" "$RUN.pause.events" 1
+"$CREATE_TOPIC" "$BOOTSTRAP" "$RUN.pause.dispatch.email" 1  # read before laudd writes to it
+head -n 300 "$WORK/keyed.txt" | kcat -b "$BOOTSTRAP" -P -t "$RUN.pause.events" -K $'\t'
+sed -e "s/$RUN/$RUN.pause/g" -e 's/^stop_at_end = true$/stop_at_end = false\nbatch_ms = 5000\nbatch_messages = 1000000/' \
+  -e '/^until = /d' -e '/^stats = /d' "$WORK/run.toml" > "$WORK/pause.toml"
+(cd "$WORK" && exec "$LAUDD" run --config pause.toml) 2>"$WORK/pause.log" &
+pause_pid=$!
+uncommitted=0
+for _ in $(seq 1 150); do  # up to about 30 s for the group join
+  uncommitted=$(emails read_uncommitted)
+  [ "$uncommitted" -gt 0 ] && break
+  sleep 0.1
+done
+sleep 1.5  # a commit at the pause would have landed by now (the first one of a run takes ~0.6 s)
+committed=$(emails read_committed)
+[ "$uncommitted" -gt 0 ] || { kill $pause_pid; cat "$WORK/pause.log" >&2; fail "no email dispatch produced for the paused input"; }
+[ "$committed" = 0 ] || { kill $pause_pid; fail "$committed of $uncommitted emails visible read_committed at once: the pause committed"; }
+kill -TERM $pause_pid
+wait $pause_pid || fail "laudd exited $? on SIGTERM: $(tail -3 "$WORK/pause.log")"
+uncommitted=$(emails read_uncommitted) committed=$(emails read_committed)
+[ "$committed" = "$uncommitted" ] || fail "after SIGTERM $committed of $uncommitted emails committed"
+echo "kafka_e2e: a pause kept the transaction open: $uncommitted emails visible read_committed only after it ended"
 echo "kafka_e2e: PASS: $(wc -l < "$WORK/kafka.sorted") dispatch records identical to the embedded run (ids included) over $(echo $topics | wc -w) topics; $rejects rejects"
