@@ -97,6 +97,12 @@ class Engine {
   // The StatePut form hands each record over without copying it (encoded into reused buffers).
   void collect_state(const Position& pos, std::vector<std::pair<std::string, std::string>>& puts);
   void collect_state(const Position& pos, const StatePut& put);
+  // Writes ahead, through `put`, the records of up to `max` customers changed since the last
+  // collect_state (the longest changed first) and returns how many; collect_state then writes only
+  // those changed since. A customer changed again is written again: the later record wins. For
+  // idle moments of a transaction (runtime/kafka/daemon.cc), so the commit has less to encode.
+  size_t collect_some_state(size_t max, const StatePut& put);
+  bool state_pending() const { return dirty_from_ < dirty_.size(); }
   bool restore_state(const StateSource& source, Position& pos, bool& fresh, std::string* error);
 
   const Stats& stats() const { return stats_; }
@@ -178,6 +184,7 @@ class Engine {
     }
   }
   bool membership(Customer& c, uint32_t k);  // of enter segment k
+  void put_customers(size_t from, size_t to, const StatePut& put);  // dirty_[from, to) (checkpoint.cc)
 
   void run(Customer& c, Instance& inst, const vm::Resume& resume, const EventRoot* event);
   void end_instance(Customer& c, Instance& inst);  // the instance goes to spare_instances_
@@ -230,6 +237,7 @@ class Engine {
   std::vector<std::deque<int64_t>> limit_windows_;  // per journey: recent entry times
   std::vector<int64_t> schedule_next_;  // per EventIndex::schedules(): next due (INT64_MAX: done)
   std::vector<Customer*> dirty_;
+  size_t dirty_from_ = 0;  // dirty_[0, dirty_from_) were written ahead by collect_some_state
   std::vector<uint8_t> tried_;           // per journey: an entry was tried during this event (steps 4–5)
   // `on enter` memberships before this event, per EventIndex::enter_segments() position, for the
   // segments taken_ (a change to what they read happened); any_taken_: taken_ is valid.

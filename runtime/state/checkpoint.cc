@@ -46,7 +46,8 @@ void Engine::collect_state(const Position& pos, StatePuts& puts) {
   collect_state(pos, [&](std::string_view k, std::string_view v) { puts.emplace_back(k, v); });
 }
 
-void Engine::collect_state(const Position& pos, const StatePut& put) {
+// Encodes the customers dirty_[from, to) through `put` and clears their dirty flags.
+void Engine::put_customers(size_t from, size_t to, const StatePut& put) {
   CodecContext cx;
   cx.journey_name = [&](uint32_t id) -> std::string_view { return stats_.journeys[id].name; };
   cx.slot_signature = [&](uint32_t slot) { return slots_[slot].signature; };
@@ -61,13 +62,14 @@ void Engine::collect_state(const Position& pos, const StatePut& put) {
   // Step j loads customer j − 3·stage at each stage and encodes customer j − 15: every customer,
   // the first ones too, goes through the five stages before it is encoded.
   constexpr size_t kSpacing = 3, kStages = 5, kLead = kSpacing * kStages;
-  const size_t n = dirty_.size();
+  const size_t n = to - from;
+  Customer* const* cs = dirty_.data() + from;
   for (size_t j = 0; j < n + kLead; ++j) {
     for (size_t stage = 0; stage < kStages; ++stage)
       if (j >= kSpacing * stage && j - kSpacing * stage < n)
-        prefetch_for_checkpoint(*dirty_[j - kSpacing * stage], static_cast<int>(stage));
+        prefetch_for_checkpoint(*cs[j - kSpacing * stage], static_cast<int>(stage));
     if (j < kLead) continue;
-    Customer* c = dirty_[j - kLead];
+    Customer* c = cs[j - kLead];
     value.clear();
     encode_customer_to(value, *c, cx);
     put_keyed(kCustomerPrefix, c->id);
@@ -85,7 +87,19 @@ void Engine::collect_state(const Position& pos, const StatePut& put) {
     c->traits_dirty = false;
     c->aggregates_dirty = false;
   }
+}
+
+size_t Engine::collect_some_state(size_t max, const StatePut& put) {
+  size_t k = std::min(max, dirty_.size() - dirty_from_);
+  put_customers(dirty_from_, dirty_from_ + k, put);
+  dirty_from_ += k;
+  return k;
+}
+
+void Engine::collect_state(const Position& pos, const StatePut& put) {
+  put_customers(dirty_from_, dirty_.size(), put);
   dirty_.clear();
+  dirty_from_ = 0;
   if (!module_saved_ && !options_.module_bytes.empty()) {
     put(module_key(module_.content_hash), options_.module_bytes);
     module_saved_ = true;

@@ -145,6 +145,46 @@ TEST_F(CheckpointTest, RestoredCustomersHaveTheirLatestTraits) {
   EXPECT_NE(out.text.find(R"("vars":{"plan":"pro","paid":true,"pays":1})"), std::string::npos) << out.text;
 }
 
+std::string identify_as(const std::string& id, const std::string& traits, const std::string& time) {
+  return R"({"type":"identify","userId":")" + id + R"(","traits":)" + traits + R"(,"timestamp":")" + time + R"("})";
+}
+
+// Records written ahead (collect_some_state: the Kafka daemon's idle moments) plus the batch's
+// end write what one collect_state would have: the longest changed customers first, nobody
+// twice unless changed again, and a customer changed after its record went out is written again,
+// so the later record wins.
+TEST_F(CheckpointTest, RecordsWrittenAheadAddUpToTheBatch) {
+  StringSink out;
+  Engine e(*module_, out, nullptr);
+  auto collect_some = [&](size_t max, StatePuts& puts) {
+    return e.collect_some_state(max, [&](std::string_view k, std::string_view v) { puts.emplace_back(k, v); });
+  };
+  for (const char* id : {"a", "b", "c"}) e.process_line(identify_as(id, R"({"plan":"free"})", "2026-12-01T10:00:00Z"), ++line_);
+  EXPECT_TRUE(e.state_pending());
+  StatePuts ahead;
+  EXPECT_EQ(collect_some(2, ahead), 2u);
+  EXPECT_TRUE(has_key(ahead, "ca") && has_key(ahead, "cb") && !has_key(ahead, "cc"));  // a and b changed first
+  EXPECT_TRUE(has_key(ahead, "ta"));
+  e.process_line(identify_as("a", R"({"plan":"pro"})", "2026-12-01T10:01:00Z"), ++line_);  // a again
+  StatePuts rest;
+  e.collect_state(Position{}, rest);
+  EXPECT_FALSE(e.state_pending());
+  EXPECT_TRUE(has_key(rest, "cc") && has_key(rest, "ca") && has_key(rest, "ta"));
+  EXPECT_FALSE(has_key(rest, "cb"));  // written ahead and not changed since
+  StatePuts none;
+  EXPECT_EQ(collect_some(10, none), 0u);
+
+  MemoryState state;
+  state.apply(ahead);
+  state.apply(rest);
+  StringSink out2;
+  Engine r(*module_, out2, nullptr);
+  EXPECT_FALSE(restored(r, state));
+  EXPECT_EQ(r.customers(), 3u);
+  r.process_line(R"({"type":"track","userId":"a","event":"b","timestamp":"2026-12-01T10:02:00Z"})", 9);
+  EXPECT_NE(out2.text.find(R"("vars":{"plan":"pro")"), std::string::npos) << out2.text;  // a's later record
+}
+
 TEST_F(CheckpointTest, AggregatesAreWrittenOnlyWhenAnEventRecordedOne) {
   StringSink out;
   Engine e(*module_, out, nullptr);

@@ -134,5 +134,8 @@ kill -TERM $pause_pid
 wait $pause_pid || fail "laudd exited $? on SIGTERM: $(tail -3 "$WORK/pause.log")"
 uncommitted=$(emails read_uncommitted) committed=$(emails read_committed)
 [ "$committed" = "$uncommitted" ] || fail "after SIGTERM $committed of $uncommitted emails committed"
+# The idle input let laudd write the changed customers' state ahead of that commit.
+grep -q 'state records ([1-9][0-9]* written ahead while the input was idle)' "$WORK/pause.log" ||
+  fail "no state written ahead during the pause: $(grep 'per transaction' "$WORK/pause.log")"
 echo "kafka_e2e: a pause kept the transaction open: $uncommitted emails visible read_committed only after it ended"
 echo "kafka_e2e: PASS: $(wc -l < "$WORK/kafka.sorted") dispatch records identical to the embedded run (ids included) over $(echo $topics | wc -w) topics; $rejects rejects"
