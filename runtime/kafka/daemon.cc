@@ -355,9 +355,7 @@ bool Daemon::commit() {
     if (!part.touched || !part.engine) continue;
     Position pos;
     pos.input_offset = static_cast<uint64_t>(std::max<int64_t>(part.next, 0));
-    const int32_t partition = p;  // named copies: clang 14 (the fuzz build) cannot capture structured bindings
-    Partition& target = part;
-    part.engine->collect_state(pos, state_put(partition, target));
+    part.engine->collect_state(pos, state_put(p, part));
     if (part.next >= 0) rd_kafka_topic_partition_list_add(offsets, topic_.c_str(), p)->offset = part.next;
   }
   TxnResult r = TxnResult::kOk;
