@@ -44,7 +44,7 @@ struct RunConfig {
   std::string changelog_topic = "laud.changelog";
   std::string instance_id;
   std::string transactional_id;
-  int64_t batch_messages = 5000;
+  int64_t batch_messages = 20000;
   int64_t batch_ms = 300;
   // Local state (docs/kafka.md): a RocksDB copy of each partition's committed state under this
   // folder, so that a restart reads only the changelog's tail. Empty: the changelog alone.

@@ -107,7 +107,7 @@ TEST(Config, ExactlyOnceKeys) {
       << error;
   EXPECT_EQ(c.changelog_topic, "laud.changelog");
   EXPECT_EQ(c.transactional_id, "g.a");  // group id + instance id
-  EXPECT_EQ(c.batch_messages, 5000);
+  EXPECT_EQ(c.batch_messages, 20000);
   EXPECT_EQ(c.batch_ms, 300);
   ASSERT_TRUE(parse_config("module = \"m.ljb\"\n", "r.toml", c, &error)) << error;
   EXPECT_FALSE(c.instance_id.empty());  // the host name
