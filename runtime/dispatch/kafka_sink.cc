@@ -166,10 +166,12 @@ TxnResult KafkaProducer::commit(rd_kafka_t* consumer, void* offsets, std::string
     return TxnResult::kAbort;
   }
   if (list && list->cnt > 0) {
+    auto t0 = std::chrono::steady_clock::now();
     rd_kafka_consumer_group_metadata_t* meta = rd_kafka_consumer_group_metadata(consumer);
     rd_kafka_error_t* e = retrying("send_offsets_to_transaction",
                                    [&] { return rd_kafka_send_offsets_to_transaction(rk_, list, meta, 10'000); });
     rd_kafka_consumer_group_metadata_destroy(meta);
+    offsets_time_ += std::chrono::steady_clock::now() - t0;
     if (e) return classify(e, "send_offsets_to_transaction", error);
   }
   if (rd_kafka_error_t* e = retrying("commit_transaction", [&] { return rd_kafka_commit_transaction(rk_, 10'000); }))

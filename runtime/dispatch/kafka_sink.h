@@ -3,6 +3,7 @@
 // rejects go to one topic, the original input as the value and the reason in a header.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -48,6 +49,9 @@ class KafkaProducer {
   // Waits until every message is delivered; false (with the first delivery error) when one failed.
   bool flush(std::string* error);
   uint64_t produced() const { return produced_; }
+  // Time spent in send_offsets_to_transaction over all commits (the rest of commit() is
+  // commit_transaction: the flush of what is still in flight and EndTxn).
+  std::chrono::steady_clock::duration offsets_time() const { return offsets_time_; }
   rd_kafka_t* handle() { return rk_; }
 
  private:
@@ -58,6 +62,7 @@ class KafkaProducer {
   uintptr_t txn_seq_ = 0;  // the open transaction's number: the opaque of its messages
   uint64_t produced_ = 0;
   uint64_t failed_ = 0;
+  std::chrono::steady_clock::duration offsets_time_{};
   std::string first_failure_;
 };
 
