@@ -7,26 +7,8 @@
 # Usage: kafka_e2e.sh LAUDC LAUDD CREATE_TOPIC SOURCE_DIR WORK_DIR   (ctest kafka_e2e, LAUD_KAFKA_TESTS=ON)
 set -euo pipefail
 LAUDC=$1 LAUDD=$2 CREATE_TOPIC=$3 SRC=$4 WORK=$5
-PORT=${LAUD_KAFKA_PORT:-19092}
-BOOTSTRAP=127.0.0.1:$PORT
-UNTIL=2027-01-31T00:00:00Z
-fail() { echo "kafka_e2e: FAIL: $*" >&2; exit 1; }
-
-started=0
-RUN=""
-cleanup() {
-  local status=$?   # on success this run's topics and group are deleted; a failed run keeps them
-  if [ "$status" = 0 ] && [ -n "$RUN" ]; then "$CREATE_TOPIC" "$BOOTSTRAP" --delete "$RUN" >/dev/null || true; fi
-  if [ $started = 1 ]; then bash "$SRC/tools/kafka.sh" stop >/dev/null || true; fi
-}
-trap cleanup EXIT
-if ! bash "$SRC/tools/kafka.sh" status >/dev/null 2>&1; then
-  bash "$SRC/tools/kafka.sh" start
-  started=1
-fi
-
-rm -rf "$WORK"; mkdir -p "$WORK"
-"$LAUDC" compile "$SRC"/examples/*.journey -o "$WORK/examples.ljb"
+NAME=kafka_e2e
+source "$SRC/tests/kafka/lib.sh"  # broker, $WORK with examples.ljb, $RUN, fail, wait_for, cleanup
 
 # A bad config exits 2 naming file:line:col; an unreachable broker exits 1 after the bounded wait (10 s).
 printf 'module = "examples.ljb"\n[kafka]\nstop_at_end = "yes"\n' > "$WORK/bad.toml"
@@ -44,7 +26,6 @@ rc=0; "$LAUDD" run --config "$WORK/unreachable.toml" 2>"$WORK/unreachable.log" |
 LC_ALL=C sort "$WORK/embedded.jsonl" > "$WORK/embedded.sorted"
 
 # A fresh input topic of one partition, keyed by customer (a line that is not JSON gets an empty key).
-RUN=laud.e2e.$(date +%s).$$
 "$CREATE_TOPIC" "$BOOTSTRAP" "$RUN.events" 1
 python3 "$SRC/tests/kafka/keyed_lines.py" "$SRC/examples/events.jsonl" > "$WORK/keyed.txt"
 kcat -b "$BOOTSTRAP" -P -t "$RUN.events" -K $'\t' -l "$WORK/keyed.txt"
@@ -119,17 +100,11 @@ head -n 300 "$WORK/keyed.txt" | kcat -b "$BOOTSTRAP" -P -t "$RUN.pause.events" -
 sed -e "s/$RUN/$RUN.pause/g" -e 's/^stop_at_end = true$/stop_at_end = false\nbatch_ms = 5000\nbatch_messages = 1000000/' \
   -e '/^until = /d' -e '/^stats = /d' "$WORK/run.toml" > "$WORK/pause.toml"
 (cd "$WORK" && exec "$LAUDD" run --config pause.toml) 2>"$WORK/pause.log" &
-pause_pid=$!
-uncommitted=0
-for _ in $(seq 1 150); do  # up to about 30 s for the group join
-  uncommitted=$(emails read_uncommitted)
-  [ "$uncommitted" -gt 0 ] && break
-  sleep 0.1
-done
+pause_pid=$!; pids+=($pause_pid)
+wait_for 30 "email dispatch for the paused input" 'uncommitted=$(emails read_uncommitted); [ "$uncommitted" -gt 0 ]' "$WORK/pause.log"
 sleep 1.5  # a commit at the pause would have landed by now (the first one of a run takes ~0.6 s)
 committed=$(emails read_committed)
-[ "$uncommitted" -gt 0 ] || { kill $pause_pid; cat "$WORK/pause.log" >&2; fail "no email dispatch produced for the paused input"; }
-[ "$committed" = 0 ] || { kill $pause_pid; fail "$committed of $uncommitted emails visible read_committed at once: the pause committed"; }
+[ "$committed" = 0 ] || fail "$committed of $uncommitted emails visible read_committed at once: the pause committed"
 kill -TERM $pause_pid
 wait $pause_pid || fail "laudd exited $? on SIGTERM: $(tail -3 "$WORK/pause.log")"
 uncommitted=$(emails read_uncommitted) committed=$(emails read_committed)

@@ -1,5 +1,5 @@
-# lib.sh — shared steps of the real-broker tests (sourced by kafka_crash.sh, kafka_scaleout.sh,
-# kafka_bad_input.sh): broker start, a keyed input topic, the expected records per partition (an
+# lib.sh — shared steps of the real-broker tests (sourced by the kafka_*.sh tests):
+# broker start, a keyed input topic, the expected records per partition (an
 # embedded run of each partition's sub-stream), and the dispatch topics read back read_committed.
 # Needs: LAUDC LAUDD CREATE_TOPIC SRC WORK NAME set by the caller.
 PORT=${LAUD_KAFKA_PORT:-19092}
