@@ -35,6 +35,12 @@ struct Parser {
     out = s->get();
     return true;
   }
+  bool boolean(const toml::node& n, std::string_view key, bool& out) {
+    const auto* b = n.as_boolean();
+    if (!b) return fail(n, fmt::format("`{}` must be true or false", key));
+    out = b->get();
+    return true;
+  }
   bool top(const toml::table& t, RunConfig& c) {
     for (const auto& [k, v] : t) {
       std::string_view key = k.str();
@@ -95,9 +101,9 @@ struct Parser {
         // of 10 s, or the broker aborts it and fences the producer (docs/kafka.md).
         if (!integer(v, "kafka.batch_ms", 1, 5'000, c.batch_ms)) return false;
       } else if (key == "stop_at_end") {
-        const auto* b = v.as_boolean();
-        if (!b) return fail(v, "`kafka.stop_at_end` must be true or false");
-        c.stop_at_end = b->get();
+        if (!boolean(v, "kafka.stop_at_end", c.stop_at_end)) return false;
+      } else if (key == "commit_in_background") {
+        if (!boolean(v, "kafka.commit_in_background", c.commit_in_background)) return false;
       } else if (key == "input_topics") {
         const auto* a = v.as_array();
         if (!a) return fail(v, "`kafka.input_topics` must be a list of topic names");

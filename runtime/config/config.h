@@ -46,6 +46,9 @@ struct RunConfig {
   std::string transactional_id;
   int64_t batch_messages = 20000;
   int64_t batch_ms = 300;
+  // A batch's transaction commits on another thread while the next batch is processed (its
+  // messages held until the commit's outcome). Not with the RabbitMQ sink.
+  bool commit_in_background = true;
   // Local state (docs/kafka.md): a RocksDB copy of each partition's committed state under this
   // folder, so that a restart reads only the changelog's tail. Empty: the changelog alone.
   std::string state_dir;

@@ -109,6 +109,7 @@ TEST(Config, ExactlyOnceKeys) {
   EXPECT_EQ(c.transactional_id, "g.a");  // group id + instance id
   EXPECT_EQ(c.batch_messages, 20000);
   EXPECT_EQ(c.batch_ms, 300);
+  EXPECT_TRUE(c.commit_in_background);
   ASSERT_TRUE(parse_config("module = \"m.ljb\"\n", "r.toml", c, &error)) << error;
   EXPECT_FALSE(c.instance_id.empty());  // the host name
   EXPECT_EQ(c.transactional_id, "laudd." + c.instance_id);
@@ -118,12 +119,16 @@ changelog_topic = "cl"
 transactional_id = "t1"
 batch_messages = 20
 batch_ms = 5
+commit_in_background = false
 )";
   ASSERT_TRUE(parse_config(text, "r.toml", c, &error)) << error;
   EXPECT_EQ(c.changelog_topic, "cl");
   EXPECT_EQ(c.transactional_id, "t1");
   EXPECT_EQ(c.batch_messages, 20);
   EXPECT_EQ(c.batch_ms, 5);
+  EXPECT_FALSE(c.commit_in_background);
+  EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka]\ncommit_in_background = 1\n", "r.toml", c, &error));
+  EXPECT_EQ(error, "r.toml:3:24: `kafka.commit_in_background` must be true or false");
   EXPECT_FALSE(parse_config("module = \"m.ljb\"\n[kafka]\nbatch_messages = 0\n", "r.toml", c, &error));
   EXPECT_EQ(error, "r.toml:3:18: `kafka.batch_messages` must be an integer from 1 to 1000000");
   // A transaction longer than the 10 s transaction timeout would be aborted by the broker.

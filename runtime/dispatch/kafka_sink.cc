@@ -13,6 +13,7 @@
 namespace laud::runtime {
 
 KafkaProducer::~KafkaProducer() {
+  if (commit_done_.valid()) commit_done_.wait();  // its thread uses rk_
   if (rk_) {
     rd_kafka_flush(rk_, 10'000);
     rd_kafka_destroy(rk_);
@@ -77,43 +78,90 @@ bool KafkaProducer::open(const std::string& bootstrap,
 
 void KafkaProducer::produce(const std::string& topic, std::string_view key, std::string_view value,
                             std::initializer_list<std::pair<const char*, std::string_view>> headers) {
+  if (committing_) return hold(topic, RD_KAFKA_PARTITION_UA, key, value, headers);
   rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
   for (const auto& [name, v] : headers) rd_kafka_header_add(hdrs, name, -1, v.data(), static_cast<ssize_t>(v.size()));
+  send(topic.c_str(), RD_KAFKA_PARTITION_UA, key, value, hdrs);
+}
+
+void KafkaProducer::produce_to(const std::string& topic, int32_t partition, std::string_view key,
+                               std::string_view value) {
+  if (committing_) return hold(topic, partition, key, value, {});
+  send(topic.c_str(), partition, key, value, nullptr);
+}
+
+// One message into the open transaction (`headers`: an rd_kafka_headers_t* the message takes, or
+// null); waits while librdkafka's queue is full.
+void KafkaProducer::send(const char* topic, int32_t partition, std::string_view key, std::string_view value,
+                         void* headers) {
+  auto* hdrs = static_cast<rd_kafka_headers_t*>(headers);
   for (;;) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)),
-        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t e =
+        hdrs ? rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                 RD_KAFKA_V_KEY(key.data(), key.size()),
+                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                 RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)), RD_KAFKA_V_HEADERS(hdrs),
+                                 RD_KAFKA_V_END)
+             : rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                 RD_KAFKA_V_KEY(key.data(), key.size()),
+                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                 RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;  // the message owns the headers now
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 100);
       continue;
     }
-    rd_kafka_headers_destroy(hdrs);
-    if (failed_++ == 0) first_failure_ = fmt::format("produce to {} failed: {}", topic, rd_kafka_err2str(e));
+    if (hdrs) rd_kafka_headers_destroy(hdrs);
+    if (failed_++ == 0)
+      first_failure_ = partition == RD_KAFKA_PARTITION_UA
+                           ? fmt::format("produce to {} failed: {}", topic, rd_kafka_err2str(e))
+                           : fmt::format("produce to {} [{}] failed: {}", topic, partition, rd_kafka_err2str(e));
     return;
   }
   ++produced_;
   rd_kafka_poll(rk_, 0);
 }
 
-void KafkaProducer::produce_to(const std::string& topic, int32_t partition, std::string_view key,
-                               std::string_view value) {
-  for (;;) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)),
-        RD_KAFKA_V_END);
-    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      rd_kafka_poll(rk_, 100);
-      continue;
-    }
-    if (failed_++ == 0) first_failure_ = fmt::format("produce to {} [{}] failed: {}", topic, partition, rd_kafka_err2str(e));
-    return;
+KafkaProducer::Span KafkaProducer::keep(std::string_view bytes) {
+  Span s{static_cast<uint32_t>(held_bytes_.size()), static_cast<uint32_t>(bytes.size())};
+  held_bytes_.append(bytes);
+  return s;
+}
+
+void KafkaProducer::hold(const std::string& topic, int32_t partition, std::string_view key, std::string_view value,
+                         std::initializer_list<std::pair<const char*, std::string_view>> headers) {
+  Held h;
+  h.topic = keep(topic);
+  h.key = keep(key);
+  h.value = keep(value);
+  h.partition = partition;
+  h.first_header = static_cast<uint32_t>(held_headers_.size());
+  h.header_count = static_cast<uint32_t>(headers.size());
+  for (const auto& [name, v] : headers) {
+    held_headers_.push_back(keep(name));
+    held_headers_.push_back(keep(v));
   }
-  ++produced_;
-  rd_kafka_poll(rk_, 0);
+  held_.push_back(h);
+}
+
+void KafkaProducer::release() {
+  for (const Held& h : held_) {
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (h.partition == RD_KAFKA_PARTITION_UA) {  // produce(): headers, even none
+      hdrs = rd_kafka_headers_new(h.header_count);
+      for (uint32_t i = 0; i < h.header_count; ++i) {
+        std::string_view name = view(held_headers_[h.first_header + 2 * i]), v = view(held_headers_[h.first_header + 2 * i + 1]);
+        rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()), v.data(), static_cast<ssize_t>(v.size()));
+      }
+    }
+    topic_scratch_.assign(view(h.topic));
+    send(topic_scratch_.c_str(), h.partition, view(h.key), view(h.value), hdrs);
+  }
+  held_.clear();
+  held_headers_.clear();
+  held_bytes_.clear();
 }
 
 TxnResult KafkaProducer::classify(void* txn_error, const char* what, std::string* error) {
@@ -159,29 +207,84 @@ TxnResult KafkaProducer::begin(std::string* error) {
   return TxnResult::kOk;
 }
 
-TxnResult KafkaProducer::commit(rd_kafka_t* consumer, void* offsets, std::string* error) {
+// The consumer's group metadata when there are offsets to send (null otherwise).
+static rd_kafka_consumer_group_metadata_t* group_metadata(rd_kafka_t* consumer, void* offsets) {
   auto* list = static_cast<rd_kafka_topic_partition_list_t*>(offsets);
+  return consumer && list && list->cnt > 0 ? rd_kafka_consumer_group_metadata(consumer) : nullptr;
+}
+
+TxnResult KafkaProducer::commit(rd_kafka_t* consumer, void* offsets, std::string* error) {
   if (failed_ > 0) {
     *error = fmt::format("{} ({} messages failed)", first_failure_, failed_);
     return TxnResult::kAbort;
   }
-  if (list && list->cnt > 0) {
-    auto t0 = std::chrono::steady_clock::now();
-    rd_kafka_consumer_group_metadata_t* meta = rd_kafka_consumer_group_metadata(consumer);
+  rd_kafka_consumer_group_metadata_t* meta = group_metadata(consumer, offsets);
+  TxnResult r = send_offsets_and_commit(meta, offsets, error);
+  if (meta) rd_kafka_consumer_group_metadata_destroy(meta);
+  if (r == TxnResult::kOk) in_txn_ = false;
+  rd_kafka_poll(rk_, 0);
+  return r;
+}
+
+TxnResult KafkaProducer::send_offsets_and_commit(void* metadata, void* offsets, std::string* error) {
+  auto* list = static_cast<rd_kafka_topic_partition_list_t*>(offsets);
+  auto* meta = static_cast<rd_kafka_consumer_group_metadata_t*>(metadata);
+  auto t0 = std::chrono::steady_clock::now();
+  struct Timed {
+    std::chrono::steady_clock::time_point t0;
+    std::chrono::steady_clock::duration& total;
+    ~Timed() { total += std::chrono::steady_clock::now() - t0; }
+  } timed{t0, commit_time_};
+  if (meta) {
     rd_kafka_error_t* e = retrying("send_offsets_to_transaction",
                                    [&] { return rd_kafka_send_offsets_to_transaction(rk_, list, meta, 10'000); });
-    rd_kafka_consumer_group_metadata_destroy(meta);
     offsets_time_ += std::chrono::steady_clock::now() - t0;
     if (e) return classify(e, "send_offsets_to_transaction", error);
   }
   if (rd_kafka_error_t* e = retrying("commit_transaction", [&] { return rd_kafka_commit_transaction(rk_, 10'000); }))
     return classify(e, "commit_transaction", error);
-  in_txn_ = false;
-  rd_kafka_poll(rk_, 0);
   return TxnResult::kOk;
 }
 
+// The group metadata is taken here, on the caller's thread, with the offsets of the same moment.
+// Delivery reports of the transaction are served by commit_transaction on the commit's thread,
+// which alone touches failed_ until commit_result() has joined it.
+void KafkaProducer::commit_start(rd_kafka_t* consumer, void* offsets) {
+  auto* list = static_cast<rd_kafka_topic_partition_list_t*>(offsets);
+  committing_ = true;
+  if (failed_ > 0) {
+    std::string error = fmt::format("{} ({} messages failed)", first_failure_, failed_);
+    if (list) rd_kafka_topic_partition_list_destroy(list);
+    std::promise<std::pair<TxnResult, std::string>> failed;
+    failed.set_value({TxnResult::kAbort, std::move(error)});
+    commit_done_ = failed.get_future();
+    return;
+  }
+  rd_kafka_consumer_group_metadata_t* meta = group_metadata(consumer, list);
+  commit_done_ = std::async(std::launch::async, [this, meta, list] {
+    std::string error;
+    TxnResult r = send_offsets_and_commit(meta, list, &error);
+    if (meta) rd_kafka_consumer_group_metadata_destroy(meta);
+    if (list) rd_kafka_topic_partition_list_destroy(list);
+    return std::pair{r, std::move(error)};
+  });
+}
+
+std::optional<TxnResult> KafkaProducer::commit_result(bool wait, std::string* error) {
+  if (!committing_) return std::nullopt;
+  if (!wait && commit_done_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+  auto [r, message] = commit_done_.get();
+  committing_ = false;
+  if (r == TxnResult::kOk) in_txn_ = false;
+  *error = std::move(message);
+  rd_kafka_poll(rk_, 0);
+  return r;
+}
+
 TxnResult KafkaProducer::abort(std::string* error) {
+  held_.clear();
+  held_headers_.clear();
+  held_bytes_.clear();
   rd_kafka_error_t* e = retrying("abort_transaction", [&] { return rd_kafka_abort_transaction(rk_, 10'000); });
   rd_kafka_poll(rk_, 0);
   failed_ = 0;
@@ -212,7 +315,18 @@ void KafkaDispatchSink::write_record(const DispatchRecord& r, std::string_view l
   std::string_view channel = vm::channel_name(r.send->channel);
   topic_.assign(prefix_).append(channel);
   id_ = fmt::format("{:016x}", dispatch_id(r));
-  producer_.produce(topic_, r.customer, line, {{"journey", r.journey}, {"channel", channel}, {"dispatch_id", id_}});
+  if (origin_partition_ < 0) {
+    producer_.produce(topic_, r.customer, line, {{"journey", r.journey}, {"channel", channel}, {"dispatch_id", id_}});
+    return;
+  }
+  origin_partition_text_ = fmt::format_int(origin_partition_).str();
+  origin_offset_text_ = fmt::format_int(origin_offset_).str();
+  producer_.produce(topic_, r.customer, line,
+                    {{"journey", r.journey},
+                     {"channel", channel},
+                     {"dispatch_id", id_},
+                     {"input_partition", origin_partition_text_},
+                     {"input_offset", origin_offset_text_}});
 }
 
 void KafkaRejectSink::set_origin(std::string_view topic, int32_t partition, int64_t offset, std::string_view value,

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <future>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,23 +48,61 @@ class KafkaProducer {
   // every few seconds: the broker may be away). kAbort: call abort() and rewind the input.
   TxnResult commit(rd_kafka_t* consumer, void* offsets, std::string* error);
   TxnResult abort(std::string* error);
+
+  // Committing in the background (docs/kafka.md, "Processing while a transaction commits"):
+  // commit_start() does what commit() does on another thread and takes the offsets list. Until
+  // commit_result() has returned the outcome, the caller must make no other call on this producer
+  // but produce() and produce_to(), which keep their messages in memory instead (held); after a
+  // kOk, begin() and then release() produce them into the next transaction; after a kAbort,
+  // abort() drops them with the transaction's.
+  void commit_start(rd_kafka_t* consumer, void* offsets);
+  bool committing() const { return committing_; }
+  // The background commit's outcome, once it has one (`wait`: blocks until then); nullopt while
+  // it runs or when none was started.
+  std::optional<TxnResult> commit_result(bool wait, std::string* error);
+  size_t held() const { return held_.size(); }
+  void release();
   // Waits until every message is delivered; false (with the first delivery error) when one failed.
   bool flush(std::string* error);
   uint64_t produced() const { return produced_; }
   // Time spent in send_offsets_to_transaction over all commits (the rest of commit() is
   // commit_transaction: the flush of what is still in flight and EndTxn).
   std::chrono::steady_clock::duration offsets_time() const { return offsets_time_; }
+  // Time spent committing (send_offsets_to_transaction and commit_transaction) over all commits.
+  std::chrono::steady_clock::duration commit_time() const { return commit_time_; }
   rd_kafka_t* handle() { return rk_; }
 
  private:
   static void on_delivery(rd_kafka_t*, const void* message, void* opaque);
   TxnResult classify(void* txn_error, const char* what, std::string* error);
+  // commit() without its checks: what commit_start() runs on its thread.
+  TxnResult send_offsets_and_commit(void* metadata, void* offsets, std::string* error);
+  void send(const char* topic, int32_t partition, std::string_view key, std::string_view value, void* headers);
+  void hold(const std::string& topic, int32_t partition, std::string_view key, std::string_view value,
+            std::initializer_list<std::pair<const char*, std::string_view>> headers);
+  // A held message: spans of held_bytes_ (headers: `header_count` name/value pairs from
+  // held_headers_[first_header]).
+  struct Span {
+    uint32_t at = 0, size = 0;
+  };
+  struct Held {
+    Span topic, key, value;
+    int32_t partition = 0;
+    uint32_t first_header = 0, header_count = 0;
+  };
+  Span keep(std::string_view bytes);
+  std::string_view view(Span s) const { return {held_bytes_.data() + s.at, s.size}; }
+  std::vector<Held> held_;
+  std::vector<Span> held_headers_;
+  std::string held_bytes_, topic_scratch_;
+  bool committing_ = false;
+  std::future<std::pair<TxnResult, std::string>> commit_done_;
   rd_kafka_t* rk_ = nullptr;
   bool transactional_ = false, in_txn_ = false;
   uintptr_t txn_seq_ = 0;  // the open transaction's number: the opaque of its messages
   uint64_t produced_ = 0;
   uint64_t failed_ = 0;
-  std::chrono::steady_clock::duration offsets_time_{};
+  std::chrono::steady_clock::duration offsets_time_{}, commit_time_{};
   std::string first_failure_;
 };
 
@@ -73,12 +113,22 @@ class KafkaDispatchSink : public LineSink {
   void write(std::string_view line) override;  // without a record: to PREFIX+"unknown", no key
   void write_record(const DispatchRecord& record, std::string_view line) override;
   bool flush() override { return producer_.flush(&error); }
+  // The input message being processed (its partition and offset go into the headers
+  // `input_partition` and `input_offset` of the records written meanwhile); clear_origin() when
+  // none is (timers fired by the wall clock, the end of the input).
+  void set_origin(int32_t partition, int64_t offset) {
+    origin_partition_ = partition;
+    origin_offset_ = offset;
+  }
+  void clear_origin() { origin_partition_ = -1; }
   std::string error;
 
  private:
   KafkaProducer& producer_;
   std::string prefix_;
-  std::string topic_, id_;
+  std::string topic_, id_, origin_partition_text_, origin_offset_text_;
+  int32_t origin_partition_ = -1;
+  int64_t origin_offset_ = -1;
 };
 
 // Rejects: receives the engine's `{"line":N,"reason":R,"input":I}` line; produces I with headers

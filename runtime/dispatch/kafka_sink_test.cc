@@ -104,20 +104,32 @@ TEST(KafkaSink, DispatchRecordsAndRejects) {
   r.customer = "c-7";
   r.entry = 1;
   out.write_record(r, R"({"id":"x"})");
+  out.set_origin(2, 1234);  // the input message being processed: in the headers
+  DispatchRecord r2 = r;
+  r2.customer = "c-8";
+  out.write_record(r2, R"({"id":"y"})");
+  out.clear_origin();
   rejects.set_origin("in", 0, 41);
   rejects.write(R"({"line":42,"reason":"not JSON","input":"{oops"})");
   rejects.reject_null(43);
   ASSERT_TRUE(out.flush()) << out.error;
-  EXPECT_EQ(producer.produced(), 3u);
+  EXPECT_EQ(producer.produced(), 4u);
 
   std::vector<Read> sms = read_all(mock.bootstrap, "out.sms");
-  ASSERT_EQ(sms.size(), 1u);
+  ASSERT_EQ(sms.size(), 2u);
   EXPECT_EQ(sms[0].key, "c-7");
   EXPECT_EQ(sms[0].value, R"({"id":"x"})");
   char id[17];
   std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(dispatch_id(r)));
   EXPECT_EQ(sms[0].headers, (std::map<std::string, std::string>{
                                 {"journey", "welcome"}, {"channel", "sms"}, {"dispatch_id", id}}));
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(dispatch_id(r2)));
+  EXPECT_EQ(sms[1].key, "c-8");
+  EXPECT_EQ(sms[1].headers, (std::map<std::string, std::string>{{"journey", "welcome"},
+                                                                  {"channel", "sms"},
+                                                                  {"dispatch_id", id},
+                                                                  {"input_partition", "2"},
+                                                                  {"input_offset", "1234"}}));
 
   std::vector<Read> bad = read_all(mock.bootstrap, "bad");
   ASSERT_EQ(bad.size(), 2u);
@@ -237,6 +249,59 @@ TEST(KafkaTransactions, CommitAbortAndErrors) {
   TxnResult r = producer.commit(nullptr, nullptr, &error);
   EXPECT_EQ(r, TxnResult::kFatal) << error;
   EXPECT_NE(error.find("fenced"), std::string::npos) << error;
+}
+
+// A commit in the background: what is produced meanwhile is held, not sent, and goes into the next
+// transaction after the outcome (in order, headers kept); an aborted commit drops it.
+TEST(KafkaTransactions, BackgroundCommitHoldsMessagesUntilItsOutcome) {
+  Mock mock;
+  rd_kafka_mock_topic_create(mock.cluster, "t", 1, 1);
+  KafkaProducer producer;
+  std::string error;
+  ASSERT_TRUE(producer.open(mock.bootstrap, {{"log_level", "0"}}, &error, "laudd.test")) << error;
+  ASSERT_TRUE(producer.init_transactions(5000, 5000, &error)) << error;
+
+  ASSERT_EQ(producer.begin(&error), TxnResult::kOk) << error;
+  producer.produce_to("t", 0, "k", "first");
+  producer.commit_start(nullptr, nullptr);
+  EXPECT_TRUE(producer.committing());
+  producer.produce_to("t", 0, "k", "held 1");
+  producer.produce("t", "k", "held 2", {{"journey", "welcome"}});
+  EXPECT_EQ(producer.held(), 2u);
+  EXPECT_EQ(producer.produced(), 1u);
+  std::optional<TxnResult> r = producer.commit_result(true, &error);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(*r, TxnResult::kOk) << error;
+  EXPECT_FALSE(producer.committing());
+  EXPECT_FALSE(producer.commit_result(false, &error).has_value());  // none running
+  ASSERT_EQ(producer.begin(&error), TxnResult::kOk) << error;
+  producer.release();
+  EXPECT_EQ(producer.held(), 0u);
+  EXPECT_EQ(producer.produced(), 3u);
+  ASSERT_EQ(producer.commit(nullptr, nullptr, &error), TxnResult::kOk) << error;
+
+  std::vector<Read> got = read_committed(mock.bootstrap, "t");
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].value, "first");
+  EXPECT_EQ(got[1].value, "held 1");
+  EXPECT_EQ(got[2].value, "held 2");
+  EXPECT_EQ(got[2].key, "k");
+  EXPECT_EQ(got[2].headers, (std::map<std::string, std::string>{{"journey", "welcome"}}));
+
+  // A failed delivery: the background commit's outcome is kAbort, and abort() drops what was held.
+  rd_kafka_mock_push_request_errors(mock.cluster, 0 /* Produce */, 1, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+  ASSERT_EQ(producer.begin(&error), TxnResult::kOk) << error;
+  producer.produce_to("t", 0, "k", "failed");
+  producer.commit_start(nullptr, nullptr);
+  producer.produce_to("t", 0, "k", "held, then dropped");
+  r = producer.commit_result(true, &error);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(*r, TxnResult::kAbort) << error;
+  EXPECT_EQ(producer.held(), 1u);
+  ASSERT_EQ(producer.abort(&error), TxnResult::kOk) << error;
+  EXPECT_EQ(producer.held(), 0u);
+  got = read_committed(mock.bootstrap, "t");
+  EXPECT_EQ(got.size(), 3u);
 }
 
 }  // namespace

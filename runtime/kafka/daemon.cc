@@ -34,6 +34,7 @@ struct Partition {
   bool touched = false;            // processed something in the open transaction
   std::unique_ptr<LocalState> local;  // with state_dir: the local copy of the committed state
   StatePuts txn;                      // this partition's records in the open transaction (for `local`)
+  StatePuts committing;               // those of the transaction being committed
 };
 
 // Local state is written at most this often per partition (and at revoke and exit): each write
@@ -52,6 +53,7 @@ class Daemon {
     options_.module_bytes = catalog.bytes();
     options_.clock = cfg.clock == "wall" ? ClockMode::kWall : ClockMode::kEvent;
     options_.until = cfg.until;
+    background_ = cfg.commit_in_background && !external_;
   }
 
   // The consumer goes first: closing it runs the revoke handler, which uses the partitions.
@@ -66,6 +68,10 @@ class Daemon {
   bool restore(int32_t p, bool rewind);
   bool begin();
   bool commit();
+  bool end_batch();
+  rd_kafka_topic_partition_list_t* close_batch();
+  bool settle(bool wait);
+  bool committed(TxnResult r, std::string& error);
   // The open transaction has run its batch_ms; how long poll() may wait for input (until then).
   bool batch_due() const { return std::chrono::steady_clock::now() - batch_start_ >= std::chrono::milliseconds(cfg_.batch_ms); }
   int poll_timeout_ms() const;
@@ -99,11 +105,15 @@ class Daemon {
   std::map<int32_t, bool> to_restore_;  // partition → rewind (seek even to the committed offset)
   bool fatal_ = false;
   std::string error_;
+  // Committing in the background (docs/kafka.md): a batch's messages are processed while the
+  // transaction before it commits; next_open_ says the batch has begun (its messages are held).
+  bool background_ = true, next_open_ = false;
+  uint64_t overlapped_ = 0;                       // messages processed while a commit ran
+  std::chrono::steady_clock::duration waited_{};  // the main thread's waits for a commit
   uint64_t in_batch_ = 0, null_values_ = 0, transactions_ = 0, aborts_ = 0, restores_ = 0, rekeyed_ = 0;
-  // Where committing spends its time (the report line): encoding and producing the changed state,
-  // and the broker's part (send_offsets_to_transaction and commit_transaction, which wait for
-  // every message of the transaction to be acknowledged).
-  std::chrono::steady_clock::duration state_time_{}, commit_time_{};
+  // Where committing spends its time (the report line): encoding and producing the changed state
+  // (the broker's part is the producer's commit_time()).
+  std::chrono::steady_clock::duration state_time_{};
   uint64_t state_records_ = 0;
   EventDecoder rekey_decoder_;
   Event rekey_event_;
@@ -138,6 +148,7 @@ void Daemon::assigned(const KafkaSource::Partitions& parts) {
 // Inside poll(): the open transaction is committed before the partitions go (a lost partition
 // cannot commit: the transaction is aborted and the partitions kept are rewound).
 void Daemon::revoking(const KafkaSource::Partitions& parts, bool lost) {
+  settle(true);
   if (lost && producer_.in_transaction()) {
     std::string error;
     fmt::print(stderr, "laudd: warning: partitions lost: aborting the open transaction\n");
@@ -161,6 +172,7 @@ void Daemon::rewind_all() {
     to_restore_[p] = true;
   }
   in_batch_ = 0;
+  next_open_ = false;
 }
 
 // Restores the paused partitions. A transient failure (the broker away) is logged and retried a
@@ -299,7 +311,14 @@ bool Daemon::load_local(LocalState& local, int32_t p, StateMap& records, int64_t
   return true;
 }
 
+// A batch begins: its transaction, or while the one before commits, only the batch (its messages
+// are held until that commit's outcome: settle()).
 bool Daemon::begin() {
+  if (producer_.committing()) {
+    if (!next_open_) batch_start_ = std::chrono::steady_clock::now();
+    next_open_ = true;
+    return true;
+  }
   if (producer_.in_transaction()) return true;
   std::string error;
   if (producer_.begin(&error) != TxnResult::kOk) {
@@ -310,7 +329,10 @@ bool Daemon::begin() {
   return true;
 }
 
+// While a commit runs poll() waits at most 1 ms, so that its end is seen (and the messages held
+// meanwhile produced) at once.
 int Daemon::poll_timeout_ms() const {
+  if (producer_.committing()) return 1;
   if (in_batch_ == 0) return 100;
   for (const auto& [p, part] : parts_)  // state to write ahead: no waiting for input (write_state_ahead)
     if (part.touched && part.engine && part.engine->state_pending()) return 0;
@@ -334,6 +356,7 @@ StatePut Daemon::state_put(int32_t p, Partition& part) {
 // since.
 void Daemon::write_state_ahead() {
   constexpr size_t kSlice = 128;
+  if (producer_.committing()) return;  // it would only be held
   size_t written = 0;
   for (auto& [p, part] : parts_) {
     if (!part.touched || !part.engine || !part.engine->state_pending()) continue;
@@ -344,11 +367,10 @@ void Daemon::write_state_ahead() {
   }
 }
 
-// One transaction: the changed state of each partition that processed messages, then its
-// offsets, then the commit. Abortable failures abort and rewind; fatal ones stop the daemon.
-bool Daemon::commit() {
-  if (!producer_.in_transaction() || fatal_) return !fatal_;
-  std::string error;
+// The end of a batch: each partition that processed messages puts its changed state into the
+// transaction, and its offset into the list returned (the caller destroys it); the records go
+// from `txn` to `committing`, for the local copies once the commit succeeds.
+rd_kafka_topic_partition_list_t* Daemon::close_batch() {
   rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(static_cast<int>(parts_.size()));
   auto t0 = std::chrono::steady_clock::now();
   for (auto& [p, part] : parts_) {
@@ -357,24 +379,23 @@ bool Daemon::commit() {
     pos.input_offset = static_cast<uint64_t>(std::max<int64_t>(part.next, 0));
     part.engine->collect_state(pos, state_put(p, part));
     if (part.next >= 0) rd_kafka_topic_partition_list_add(offsets, topic_.c_str(), p)->offset = part.next;
+    part.committing = std::move(part.txn);
+    part.txn.clear();
+    part.touched = false;
   }
-  TxnResult r = TxnResult::kOk;
-  if (external_ && !out_.flush()) {
-    error = "the dispatch sink could not flush";
-    r = TxnResult::kAbort;
-  }
-  auto t1 = std::chrono::steady_clock::now();
-  if (r == TxnResult::kOk) r = producer_.commit(source_.handle(), offsets, &error);
-  rd_kafka_topic_partition_list_destroy(offsets);
-  state_time_ += t1 - t0;
-  commit_time_ += std::chrono::steady_clock::now() - t1;
+  in_batch_ = 0;
+  state_time_ += std::chrono::steady_clock::now() - t0;
+  return offsets;
+}
+
+// A transaction's outcome. Committed: the records go to the local copies. Abortable: abort and
+// rewind every partition. Fatal: stop.
+bool Daemon::committed(TxnResult r, std::string& error) {
   if (r == TxnResult::kOk) {
     ++transactions_;
-    in_batch_ = 0;
     for (auto& [p, part] : parts_) {
-      part.touched = false;
-      if (part.local && !part.txn.empty()) part.local->add(part.txn);  // committed: may go to the local copy
-      part.txn.clear();
+      if (part.local && !part.committing.empty()) part.local->add(part.committing);  // committed: may go to the local copy
+      part.committing.clear();
     }
     flush_local(false);
     return true;
@@ -391,6 +412,57 @@ bool Daemon::commit() {
   }
   rewind_all();
   return false;
+}
+
+// The transaction now (settling one in the background first). Abortable failures abort and
+// rewind; fatal ones stop the daemon.
+bool Daemon::commit() {
+  if (!settle(true)) return false;
+  if (!producer_.in_transaction() || fatal_) return !fatal_;
+  std::string error;
+  rd_kafka_topic_partition_list_t* offsets = close_batch();
+  TxnResult r = TxnResult::kOk;
+  if (external_ && !out_.flush()) {
+    error = "the dispatch sink could not flush";
+    r = TxnResult::kAbort;
+  }
+  if (r == TxnResult::kOk) r = producer_.commit(source_.handle(), offsets, &error);
+  rd_kafka_topic_partition_list_destroy(offsets);
+  return committed(r, error);
+}
+
+// A full or due batch: its transaction commits in the background (the next batch's messages are
+// processed meanwhile), after the one before has ended. Without background commits: commit().
+bool Daemon::end_batch() {
+  if (!background_) return commit();
+  bool open = producer_.committing() ? next_open_ : producer_.in_transaction();
+  if (!open || fatal_) return !fatal_;
+  if (!settle(true)) return false;
+  if (!producer_.in_transaction()) return true;
+  producer_.commit_start(source_.handle(), close_batch());
+  return true;
+}
+
+// The background commit's outcome, once there is one (`wait`: blocks until then). After a
+// success the next transaction begins with the messages held meanwhile. False when the commit
+// failed (aborted and rewound, or fatal).
+bool Daemon::settle(bool wait) {
+  if (!producer_.committing()) return true;
+  auto t0 = std::chrono::steady_clock::now();
+  std::string error;
+  std::optional<TxnResult> r = producer_.commit_result(wait, &error);
+  if (wait) waited_ += std::chrono::steady_clock::now() - t0;
+  if (!r) return true;
+  bool next = next_open_;
+  next_open_ = false;
+  if (!committed(*r, error)) return false;
+  if (!next) return true;
+  if (producer_.begin(&error) != TxnResult::kOk) {
+    fatal(error);
+    return false;
+  }
+  producer_.release();
+  return true;
 }
 
 // A message without a key may sit in another partition than its customer's (the producer's
@@ -444,7 +516,7 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
   KafkaMessage m;
   std::string error;
   while (!*stop && !fatal_) {
-    if (!restore_pending()) break;
+    if (!settle(false) || !restore_pending()) continue;
     auto p = source_.poll(poll_timeout_ms(), m, &error);
     if (p == KafkaSource::Poll::kIdle && cfg_.stop_at_end && in_batch_ == 0 && to_restore_.empty() &&
         at_end_by_watermarks())
@@ -469,20 +541,23 @@ int Daemon::run(volatile std::sig_atomic_t* stop, bool summary) {
       if (m.value && m.key.empty() && rekey(std::string_view(m.value, m.size))) {
         // produced again, keyed: its customer's partition processes it
       } else if (m.value) {
+        kafka_out_.set_origin(m.partition, m.offset);
         part.engine->process_line(std::string_view(m.value, m.size), line);
+        kafka_out_.clear_origin();
       } else {
         ++null_values_;
         rejects_.reject_null(line);
       }
       part.next = m.offset + 1;
       part.touched = true;
+      if (producer_.committing()) ++overlapped_;
       if (++in_batch_ < static_cast<uint64_t>(cfg_.batch_messages) && !batch_due()) continue;
     }
     // --clock wall: timers fire by the real time, also on partitions that receive nothing
     // (checked at the end of each batch and whenever the input pauses).
     if (options_.clock == ClockMode::kWall && !fire_idle_timers()) break;
-    // A full batch, or the input paused: one transaction.
-    if (!commit()) continue;
+    // A full or due batch (or the end of the input): one transaction.
+    if (!(p == KafkaSource::Poll::kEnd ? commit() : end_batch())) continue;
     if (p == KafkaSource::Poll::kEnd && to_restore_.empty()) {
       // stop_at_end: `until` fires the timers due by then, in the same kind of transaction.
       if (!begin()) break;
@@ -550,12 +625,17 @@ void Daemon::report(bool summary) {
              producer_.produced());
   auto ms = [](std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
   double n = static_cast<double>(std::max<uint64_t>(transactions_ + aborts_, 1));
+  auto commit_time = producer_.commit_time();
   fmt::print(stderr,
              "laudd: per transaction: {:.0f} state records ({:.0f} written ahead while the input was idle), {:.1f} ms "
              "encoding and producing the rest at the commit, {:.1f} ms committing ({:.1f} sending the offsets, "
-             "{:.1f} flushing and ending the transaction)\n",
+             "{:.1f} flushing and ending the transaction){}\n",
              static_cast<double>(state_records_) / n, static_cast<double>(ahead_records_) / n, ms(state_time_) / n,
-             ms(commit_time_) / n, ms(producer_.offsets_time()) / n, ms(commit_time_ - producer_.offsets_time()) / n);
+             ms(commit_time) / n, ms(producer_.offsets_time()) / n, ms(commit_time - producer_.offsets_time()) / n,
+             background_ ? fmt::format(" in the background: {:.0f} messages processed meanwhile, the main thread "
+                                       "waited {:.1f} ms",
+                                       static_cast<double>(overlapped_) / n, ms(waited_) / n)
+                         : std::string());
 }
 
 }  // namespace

@@ -63,18 +63,43 @@ for t in $topics; do
   kcat -b "$BOOTSTRAP" -C -t "$t" -X isolation.level=read_committed -e -q -f '%k\t%h\t%s\n' >> "$WORK/kafka.records"
 done
 # Key = customer; headers journey, channel, dispatch_id agree with the record; the topic with its channel.
-python3 - "$WORK/kafka.records" <<'PY'
+# input_partition/input_offset name the input message whose processing made the record: its time is
+# the event clock after that message (a send the event triggered) or a timer's due time the message
+# moved the clock past. Records without them were made at the end of the input (`until`).
+python3 - "$WORK/kafka.records" "$SRC/examples/events.jsonl" "$WORK/embedded_rejects.jsonl" <<'PY'
 import json, sys
-n = 0
+from datetime import datetime
+def ms(text):
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+rejected = {json.loads(l)["line"] for l in open(sys.argv[3], encoding="utf-8")}
+before, after, clock = [], [], -1  # the event clock before and after each input message (offset)
+for i, line in enumerate(open(sys.argv[2], encoding="utf-8")):
+    before.append(clock)
+    if i + 1 not in rejected and line.strip():
+        e = json.loads(line)
+        if e.get("type") in ("track", "identify"):
+            clock = max(clock, ms(e["timestamp"]))
+    after.append(clock)
+n = with_input = 0
 for line in open(sys.argv[1], encoding="utf-8"):
     key, headers, value = line.rstrip("\n").split("\t", 2)
     r = json.loads(value)
     h = dict(kv.split("=", 1) for kv in headers.split(","))
     want = {"journey": r["journey"], "channel": r["channel"], "dispatch_id": r["id"]}
+    if "input_offset" in h:
+        o = int(h["input_offset"])
+        assert h["input_partition"] == "0" and 0 <= o < len(after), h
+        t = ms(r["time"])
+        assert t == after[o] or before[o] < t <= after[o], (r, o, before[o], after[o])
+        want.update(input_partition="0", input_offset=h["input_offset"])
+        with_input += 1
+    else:
+        assert ms(r["time"]) > clock, r  # fired by `until`, after the last event
     assert key == r["customer"], (key, r)
     assert h == want, (h, want)
     n += 1
-print(f"kafka_e2e: {n} records: keys and headers agree with the records")
+assert with_input > n // 2, (with_input, n)
+print(f"kafka_e2e: {n} records: keys and headers agree with the records; {with_input} name the input message that made them")
 PY
 cut -f3- "$WORK/kafka.records" | LC_ALL=C sort > "$WORK/kafka.sorted"
 if ! cmp -s "$WORK/embedded.sorted" "$WORK/kafka.sorted"; then
