@@ -17,6 +17,7 @@ seeds_for() {
     fuzz_check | fuzz_format) echo "examples tests/golden" ;;
     fuzz_module) echo "fuzz/seeds/module" ;;
     fuzz_state) echo "fuzz/seeds/state" ;;
+    fuzz_config) echo "fuzz/seeds/config" ;;  # the configs of docs/kafka.md
     fuzz_events) echo "tests/golden/run" ;;  # each case's events.jsonl (the other files are noise, harmless)
     *) echo "" ;;
   esac
