@@ -96,18 +96,11 @@ void KafkaProducer::send(const char* topic, int32_t partition, std::string_view 
                          void* headers) {
   auto* hdrs = static_cast<rd_kafka_headers_t*>(headers);
   for (;;) {
-    rd_kafka_resp_err_t e =
-        hdrs ? rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                 RD_KAFKA_V_KEY(key.data(), key.size()),
-                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                 RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)), RD_KAFKA_V_HEADERS(hdrs),
-                                 RD_KAFKA_V_END)
-             : rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                 RD_KAFKA_V_KEY(key.data(), key.size()),
-                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                 RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)), RD_KAFKA_V_END);
+    // A null RD_KAFKA_V_HEADERS is a message without headers.
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        rk_, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(txn_seq_)), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;  // the message owns the headers now
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 100);
@@ -122,6 +115,10 @@ void KafkaProducer::send(const char* topic, int32_t partition, std::string_view 
   }
   ++produced_;
   rd_kafka_poll(rk_, 0);
+}
+
+std::string KafkaProducer::failure_text() const {
+  return fmt::format("{} ({} messages failed)", first_failure_, failed_);
 }
 
 KafkaProducer::Span KafkaProducer::keep(std::string_view bytes) {
@@ -159,6 +156,10 @@ void KafkaProducer::release() {
     topic_scratch_.assign(view(h.topic));
     send(topic_scratch_.c_str(), h.partition, view(h.key), view(h.value), hdrs);
   }
+  drop_held();
+}
+
+void KafkaProducer::drop_held() {
   held_.clear();
   held_headers_.clear();
   held_bytes_.clear();
@@ -215,7 +216,7 @@ static rd_kafka_consumer_group_metadata_t* group_metadata(rd_kafka_t* consumer, 
 
 TxnResult KafkaProducer::commit(rd_kafka_t* consumer, void* offsets, std::string* error) {
   if (failed_ > 0) {
-    *error = fmt::format("{} ({} messages failed)", first_failure_, failed_);
+    *error = failure_text();
     return TxnResult::kAbort;
   }
   rd_kafka_consumer_group_metadata_t* meta = group_metadata(consumer, offsets);
@@ -253,7 +254,7 @@ void KafkaProducer::commit_start(rd_kafka_t* consumer, void* offsets) {
   auto* list = static_cast<rd_kafka_topic_partition_list_t*>(offsets);
   committing_ = true;
   if (failed_ > 0) {
-    std::string error = fmt::format("{} ({} messages failed)", first_failure_, failed_);
+    std::string error = failure_text();
     if (list) rd_kafka_topic_partition_list_destroy(list);
     std::promise<std::pair<TxnResult, std::string>> failed;
     failed.set_value({TxnResult::kAbort, std::move(error)});
@@ -282,9 +283,7 @@ std::optional<TxnResult> KafkaProducer::commit_result(bool wait, std::string* er
 }
 
 TxnResult KafkaProducer::abort(std::string* error) {
-  held_.clear();
-  held_headers_.clear();
-  held_bytes_.clear();
+  drop_held();
   rd_kafka_error_t* e = retrying("abort_transaction", [&] { return rd_kafka_abort_transaction(rk_, 10'000); });
   rd_kafka_poll(rk_, 0);
   failed_ = 0;
@@ -303,7 +302,7 @@ bool KafkaProducer::flush(std::string* error) {
     fmt::print(stderr, "laudd: warning: Kafka producer: {} messages still waiting for delivery\n", rd_kafka_outq_len(rk_));
   }
   if (failed_ > 0) {
-    *error = fmt::format("{} ({} messages failed)", first_failure_, failed_);
+    *error = failure_text();
     return false;
   }
   return true;

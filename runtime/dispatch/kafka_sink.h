@@ -91,6 +91,9 @@ class KafkaProducer {
     uint32_t first_header = 0, header_count = 0;
   };
   Span keep(std::string_view bytes);
+  void drop_held();
+  // The first failure of the open transaction and how many messages failed.
+  std::string failure_text() const;
   std::string_view view(Span s) const { return {held_bytes_.data() + s.at, s.size}; }
   std::vector<Held> held_;
   std::vector<Span> held_headers_;

@@ -194,13 +194,20 @@ std::vector<Read> read_committed(const std::string& bootstrap, const std::string
   return read_all(bootstrap, topic, true);
 }
 
-TEST(KafkaTransactions, CommitAbortAndErrors) {
+// A transactional producer on a fresh mock cluster with one topic "t" of one partition.
+class KafkaTransactions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rd_kafka_mock_topic_create(mock.cluster, "t", 1, 1);
+    ASSERT_TRUE(producer.open(mock.bootstrap, {{"log_level", "0"}}, &error, "laudd.test")) << error;
+    ASSERT_TRUE(producer.init_transactions(5000, 5000, &error)) << error;
+  }
   Mock mock;
-  rd_kafka_mock_topic_create(mock.cluster, "t", 1, 1);
-  KafkaProducer producer;
+  KafkaProducer producer;  // destroyed before the cluster
   std::string error;
-  ASSERT_TRUE(producer.open(mock.bootstrap, {{"log_level", "0"}}, &error, "laudd.test")) << error;
-  ASSERT_TRUE(producer.init_transactions(5000, 5000, &error)) << error;
+};
+
+TEST_F(KafkaTransactions, CommitAbortAndErrors) {
 
   ASSERT_EQ(producer.begin(&error), TxnResult::kOk) << error;
   producer.produce_to("t", 0, "k", "committed");
@@ -253,13 +260,7 @@ TEST(KafkaTransactions, CommitAbortAndErrors) {
 
 // A commit in the background: what is produced meanwhile is held, not sent, and goes into the next
 // transaction after the outcome (in order, headers kept); an aborted commit drops it.
-TEST(KafkaTransactions, BackgroundCommitHoldsMessagesUntilItsOutcome) {
-  Mock mock;
-  rd_kafka_mock_topic_create(mock.cluster, "t", 1, 1);
-  KafkaProducer producer;
-  std::string error;
-  ASSERT_TRUE(producer.open(mock.bootstrap, {{"log_level", "0"}}, &error, "laudd.test")) << error;
-  ASSERT_TRUE(producer.init_transactions(5000, 5000, &error)) << error;
+TEST_F(KafkaTransactions, BackgroundCommitHoldsMessagesUntilItsOutcome) {
 
   ASSERT_EQ(producer.begin(&error), TxnResult::kOk) << error;
   producer.produce_to("t", 0, "k", "first");
